@@ -1,0 +1,110 @@
+/**
+ * The wire schemas of the Agent Sessions API: one session (`GET /v2/agents/{agent_id}/sessions/{session_id}`)
+ * and the list of an agent's session IDs (`GET /v1/agent/{agent_id}/sessions`).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * Any JSON value.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<JsonValue>
+  | { readonly [key: string]: JsonValue }
+
+/**
+ * The schema of any JSON value (session metadata is free-form JSON).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonValue: Schema.Schema<JsonValue> = Schema.Union(
+  Schema.Null,
+  Schema.Boolean,
+  Schema.Number,
+  Schema.String,
+  Schema.Array(Schema.suspend((): Schema.Schema<JsonValue> => JsonValue)),
+  Schema.Record({ key: Schema.String, value: Schema.suspend((): Schema.Schema<JsonValue> => JsonValue) })
+).annotations({ identifier: "JsonValue" })
+
+/**
+ * One conversational session of an agent, with the wire's field names. `created_at` is decoded to a
+ * `DateTime.Utc`; fields the service adds later are ignored, so new fields never break decoding.
+ *
+ * @example
+ * ```ts
+ * import { AgentSession } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * const session = Schema.decodeUnknownSync(AgentSession)({
+ *   id: "ase_customer_support_001",
+ *   agent_id: "agt_customer_support",
+ *   description: "Billing inquiry",
+ *   metadata: { priority: "high" },
+ *   enabled: true,
+ *   created_at: "2024-01-15T10:30:00Z"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class AgentSession extends Schema.Class<AgentSession>("AgentSession")({
+  id: Schema.String,
+  agent_id: Schema.String,
+  description: Schema.optionalWith(Schema.String, { nullable: true }),
+  metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: JsonValue }), {
+    nullable: true,
+    default: () => ({})
+  }),
+  enabled: Schema.Boolean,
+  created_at: Schema.DateTimeUtc
+}) {}
+
+/**
+ * An entry of the list as the live service sends it: `{session_id, session_name, user_id, created_at}`.
+ * Only `session_id` is required; the rest is not part of the documented contract.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SessionListEntry = Schema.Struct({ session_id: Schema.String })
+
+/**
+ * Both wire shapes of `GET /v1/agent/{agent_id}/sessions`: the documented `{"sessions": ["..."]}` and
+ * the bare array of `{session_id, ...}` objects that Lyzr's service returns.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SessionListWire = Schema.Union(
+  Schema.Struct({ sessions: Schema.Array(Schema.Union(Schema.String, SessionListEntry)) }),
+  Schema.Array(Schema.Union(SessionListEntry, Schema.String))
+)
+
+const idOf = (entry: string | { readonly session_id: string }): string =>
+  typeof entry === "string" ? entry : entry.session_id
+
+/**
+ * The session IDs of an agent, decoded from either wire shape (and encoded to the documented one).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SessionIds: Schema.Schema<ReadonlyArray<string>, typeof SessionListWire.Encoded> = Schema.transform(
+  SessionListWire,
+  Schema.Array(Schema.String),
+  {
+    strict: true,
+    decode: (wire) => (Array.isArray(wire) ? wire : (wire as { sessions: ReadonlyArray<string | { session_id: string }> }).sessions).map(idOf),
+    encode: (ids) => ({ sessions: ids })
+  }
+)

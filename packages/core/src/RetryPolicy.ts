@@ -1,0 +1,129 @@
+/**
+ * The retry policy of `AgentSessions`: which failures are retried, and when.
+ *
+ * GET is idempotent, so transport errors, timeouts, 408, 409, 429, 500, 502, 503 and 504 are retried
+ * (never any other 4xx). The wait is `min(initialDelay * 2^n, maxDelay)` with jitter (between 75 % and
+ * 100 % of it), unless the service said how long to wait (`retry-after-ms`, then `Retry-After` in seconds
+ * or as an HTTP date): a wait up to `maxRetryAfter` (60 s) is honoured as sent; a longer one ends the
+ * retries at once and the error (e.g. `RateLimitExceeded`) carries it in `retryAfter`.
+ *
+ * `@effect/platform`'s `HttpClient.retryTransient` ignores `Retry-After`, hence this `Schedule`.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Schedule } from "effect"
+import type { AgentSessionsError } from "./AgentSessionsError.ts"
+
+/**
+ * A retry policy: a `Schedule` fed with each failed attempt's error.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryPolicy = Schedule.Schedule<unknown, AgentSessionsError>
+
+/**
+ * The knobs of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Retries after the first attempt. Default 2. */
+  readonly maxRetries?: number | undefined
+  /** The first backoff wait. Default 0.5 s. */
+  readonly initialDelay?: Duration.DurationInput | undefined
+  /** The longest backoff wait. Default 8 s. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+  /** The longest server-requested wait that is honoured; longer ones fail at once. Default 60 s. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * The defaults of {@link make}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults = {
+  maxRetries: 2,
+  initialDelay: Duration.millis(500),
+  maxDelay: Duration.seconds(8),
+  maxRetryAfter: Duration.seconds(60)
+} as const
+
+/**
+ * Whether a failure is worth another attempt.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: AgentSessionsError): boolean => {
+  switch (error._tag) {
+    case "TransportError":
+    case "RequestTimeout":
+    case "RateLimitExceeded":
+      return true
+    case "ServerError":
+      return error.status === 500 || error.status === 502 || error.status === 503 || error.status === 504
+    case "UnexpectedResponse":
+      return error.status === 408 || error.status === 409
+    default:
+      return false
+  }
+}
+
+/**
+ * The wait the service asked for, if the error carries one.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const retryAfter = (error: AgentSessionsError): Duration.Duration | undefined =>
+  error._tag === "RateLimitExceeded" || error._tag === "ServerError" || error._tag === "UnexpectedResponse"
+    ? error.retryAfter
+    : undefined
+
+/**
+ * Builds the policy. With no options it is the default policy of `AgentSessions`.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ *
+ * // five retries, starting at 1 s
+ * const layer = AgentSessions.layer({
+ *   apiKey: "...",
+ *   retryPolicy: RetryPolicy.make({ maxRetries: 5, initialDelay: "1 second" })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): RetryPolicy => {
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? defaults.maxRetries))
+  const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
+  const maxRetryAfter = Duration.decode(options.maxRetryAfter ?? defaults.maxRetryAfter)
+  const backoff = Schedule.exponential(options.initialDelay ?? defaults.initialDelay, 2).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay)),
+    Schedule.jitteredWith({ min: 0.75, max: 1 })
+  )
+  return Schedule.identity<AgentSessionsError>().pipe(
+    Schedule.zipLeft(backoff),
+    Schedule.modifyDelay((error, delay) => retryAfter(error) ?? delay),
+    Schedule.whileInput((error: AgentSessionsError) => {
+      const wait = retryAfter(error)
+      return isRetryable(error) && (wait === undefined || Duration.lessThanOrEqualTo(wait, maxRetryAfter))
+    }),
+    Schedule.zipLeft(Schedule.recurs(maxRetries))
+  )
+}
+
+/**
+ * A policy that never retries.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const none: RetryPolicy = Schedule.stop

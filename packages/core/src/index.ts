@@ -1,0 +1,26 @@
+/**
+ * @since 0.1.0
+ */
+export {
+  /**
+   * @since 0.1.0
+   */
+  AgentSessions,
+  type AgentSessionsOptions,
+  type AgentSessionsService
+} from "./AgentSessions.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./AgentSession.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./AgentSessionsError.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.ts"
