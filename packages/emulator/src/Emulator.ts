@@ -1,0 +1,318 @@
+/**
+ * The Lyzr Agent Sessions API served from memory, with scriptable faults:
+ * what stripe-mock is to Stripe.
+ *
+ * Plain TypeScript on web-standard `Request`/`Response` (no Effect, no Node
+ * APIs), so the one implementation runs in Node, Deno, workerd and in-process.
+ * It is written from the API documents on its own and shares no schema with
+ * `@lyzr-effect/core`, so a misreading of the wire cannot pass on both sides.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make({ listShape: "live" })
+ * emu.inject({ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "1" } })
+ * const res = await emu.handler(new Request(
+ *   "http://emulator.test/v2/agents/agt_customer_support/sessions/ase_customer_support_001",
+ *   { headers: { "x-api-key": Emulator.keys.full } }
+ * ))
+ * res.status // 429, then 200 on the next call
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as internal from "./internal/emulator.ts"
+import * as fixture from "./internal/fixture.ts"
+
+// ---------------------------------------------------------------------------
+// models: fixture
+// ---------------------------------------------------------------------------
+
+/**
+ * One session as stored by the emulator. `id`, `description`, `metadata`,
+ * `enabled` and `created_at` are what `GET /v2/agents/{agent_id}/sessions/{session_id}`
+ * returns (with `agent_id` taken from the owning agent). `session_name` and
+ * `user_id` appear only in the "live" list shape of `/v1/agent/{agent_id}/sessions`;
+ * when absent they default to the session id and `"emulator-user@example.com"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FixtureSession {
+  readonly id: string
+  readonly description: string
+  readonly metadata: { readonly [key: string]: unknown }
+  readonly enabled: boolean
+  readonly created_at: string
+  readonly session_name?: string
+  readonly user_id?: string
+}
+
+/**
+ * An agent and its sessions, in the order the list endpoint returns them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FixtureAgent {
+  readonly sessions: ReadonlyArray<FixtureSession>
+}
+
+/**
+ * Which agents an API key may read: `"*"` for every agent (an unknown agent is
+ * then a 404), or a list of agent ids (any other agent, known or not, is a 403).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KeyAccess = "*" | ReadonlyArray<string>
+
+/**
+ * The emulator's data: agents by id, and API keys by value. JSON-compatible,
+ * so a fixture can live in a `.json` file (load it with {@link parseFixture}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fixture {
+  readonly agents: { readonly [agentId: string]: FixtureAgent }
+  readonly keys: { readonly [apiKey: string]: KeyAccess }
+}
+
+// ---------------------------------------------------------------------------
+// models: faults
+// ---------------------------------------------------------------------------
+
+/**
+ * What goes wrong. Each fault replaces the normal answer to one request,
+ * except `latency`, which delays it.
+ *
+ * - `latency`: wait `ms`, then answer normally.
+ * - `status`: answer `status` (200..599) with `body` (a string is sent as is,
+ *   with `text/plain` unless `headers` say otherwise; any other value is sent as
+ *   JSON; absent means an empty body) and extra `headers`.
+ * - `rateLimit`: 429 with the route's documented error body, plus `retry-after`
+ *   and `retry-after-ms` headers when given (raw header values, sent verbatim).
+ * - `serverError`: 500 (default) with the route's JSON error body; 502, 503
+ *   and 504 come as the HTML page a gateway would send.
+ * - `malformed`: 200, `application/json`, a body that is not JSON.
+ * - `truncated`: 200, the route's success JSON cut in half (a syntax error).
+ * - `wrongShape`: 200, valid JSON of the wrong shape.
+ * - `hugeBody`: 200, a JSON body of exactly `bytes` bytes, streamed in 64 KiB
+ *   chunks without `content-length`.
+ * - `redirect`: `status` (302 default) with `location` (absolute or relative).
+ * - `reset`: the connection dies. `when: "beforeHeaders"` (default) means no
+ *   response at all; `"midBody"` sends the success headers and half the body,
+ *   then fails the body stream.
+ * - `hang`: no answer, ever, until the client gives up (or the host closes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault =
+  | { readonly type: "latency"; readonly ms: number }
+  | {
+    readonly type: "status"
+    readonly status: number
+    readonly body?: unknown
+    readonly headers?: { readonly [name: string]: string }
+  }
+  | { readonly type: "rateLimit"; readonly retryAfter?: string; readonly retryAfterMs?: string }
+  | { readonly type: "serverError"; readonly status?: 500 | 502 | 503 | 504 }
+  | { readonly type: "malformed" }
+  | { readonly type: "truncated" }
+  | { readonly type: "wrongShape" }
+  | { readonly type: "hugeBody"; readonly bytes: number }
+  | { readonly type: "redirect"; readonly status?: 301 | 302 | 307 | 308; readonly location: string }
+  | { readonly type: "reset"; readonly when?: "beforeHeaders" | "midBody" }
+  | { readonly type: "hang" }
+
+/**
+ * When a fault applies. A rule matches a request when every given field
+ * matches: `route` (`"*"` or absent: any request, unknown routes included),
+ * `agentId` / `sessionId` (the percent-decoded path parameters). Of the rules
+ * that match, the first one with budget left applies; `times` is its budget
+ * (absent: unlimited). With `probability`, each time the rule is considered it
+ * draws one number from the emulator's seeded PRNG and applies only if the draw
+ * is below `probability`; if not, the next rule is considered. A rule's budget
+ * is spent only when it applies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultRule {
+  readonly route?: "list" | "get" | "*"
+  readonly agentId?: string
+  readonly sessionId?: string
+  readonly times?: number
+  readonly probability?: number
+  readonly fault: Fault
+}
+
+// ---------------------------------------------------------------------------
+// models: emulator
+// ---------------------------------------------------------------------------
+
+/**
+ * `"documented"`: `{"sessions": ["ase_..", ...]}`, as the API document says.
+ * `"live"`: a bare array of `{session_id, session_name, user_id, created_at}`,
+ * as the real service answers (and Lyzr Studio reads).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListShape = "documented" | "live"
+
+/**
+ * Which endpoint a request addressed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Route = "list" | "get" | "unknown"
+
+/**
+ * One entry of the request log. `status` is what was (or will be, after a
+ * latency fault) sent; it is `0` when no HTTP response is sent (`reset` before
+ * headers, `hang`). `fault` is the applied fault's `type`. `apiKey` is recorded
+ * so tests can assert where a key was (not) sent: this is a test tool.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoggedRequest {
+  readonly method: string
+  readonly url: string
+  readonly path: string
+  readonly route: Route
+  readonly agentId?: string
+  readonly sessionId?: string
+  readonly apiKey: string | undefined
+  readonly status: number
+  readonly fault?: Fault["type"]
+  readonly requestId: string
+  readonly at: number
+}
+
+/**
+ * What a host must do with one request: the emulator decides, the host carries
+ * it out on its transport (socket, `Deno.serve`, workerd, an in-process
+ * `HttpClient`).
+ *
+ * - `Respond`: send `response` after waiting `delayMs`.
+ * - `Reset`: drop the connection without an HTTP response.
+ * - `Hang`: never answer; release only when the client aborts or the host closes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome =
+  | { readonly _tag: "Respond"; readonly response: Response; readonly delayMs: number }
+  | { readonly _tag: "Reset" }
+  | { readonly _tag: "Hang" }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The data served; default {@link defaultFixture}. Validated and copied. */
+  readonly fixture?: Fixture
+  /** Shape of the list endpoint's 200 body; default `"documented"`. */
+  readonly listShape?: ListShape
+  /** Seed of the PRNG behind `probability` and of the request ids; default 1. */
+  readonly seed?: number
+  /** Fault rules installed at start (as if passed to `inject` in order). */
+  readonly faults?: ReadonlyArray<FaultRule>
+}
+
+/**
+ * A running emulator. All state (request log, fault budgets, PRNG, request-id
+ * counter) belongs to this object; nothing is shared between emulators.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Emulator {
+  /**
+   * Answers one request as the service would, faults included. Usable as a
+   * `fetch` stand-in: a `reset` rejects with a `TypeError` (as fetch does on a
+   * network error); a `hang` stays pending until `request.signal` aborts, then
+   * rejects with the abort reason; `latency` also honours the signal.
+   */
+  readonly handler: (request: Request) => Promise<Response>
+  /**
+   * The decision for one request, for hosts that implement `reset`, `hang` and
+   * `latency` on their own transport. Logs the request and spends fault budget.
+   */
+  readonly dispatch: (request: Request) => Outcome
+  /** Appends a fault rule (validated; throws `RangeError` on a bad rule). */
+  readonly inject: (rule: FaultRule) => void
+  /** Removes every fault rule. */
+  readonly clearFaults: () => void
+  /** The request log, oldest first (a snapshot). */
+  readonly requests: ReadonlyArray<LoggedRequest>
+  /**
+   * Clears the request log and every fault rule (the initial ones too), and
+   * restarts the PRNG and the request-id counter from the seed.
+   */
+  readonly reset: () => void
+  /** The list shape this emulator serves. */
+  readonly listShape: ListShape
+}
+
+// ---------------------------------------------------------------------------
+// constructors
+// ---------------------------------------------------------------------------
+
+/**
+ * Creates an emulator. No I/O, timers or randomness happen until a request is
+ * handled, so this is safe anywhere (a Worker builds it inside `fetch`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Emulator = internal.make
+
+/**
+ * The default data: a fresh deep copy on every call.
+ *
+ * - `agt_customer_support`: `ase_customer_support_001` (the API document's
+ *   example, verbatim), `ase_customer_support_002`, `ase_customer_support_003`
+ *   (disabled).
+ * - `agt_sales_assistant`: `ase_sales_lead_101`, `ase_sales_lead_102`
+ *   (disabled, empty metadata), `ase_sales-demo_2024`.
+ * - `agt_onboarding_bot`: no sessions (an empty list).
+ * - `66b1f2a9c4e5d60718293a4b`: a legacy 24-hex agent id, readable through v1
+ *   only (v2 rejects it with 400), two sessions.
+ *
+ * Keys: {@link keys}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultFixture: () => Fixture = fixture.defaultFixture
+
+/**
+ * Validates a value (for instance `JSON.parse` of a fixture file) as a
+ * {@link Fixture} and returns a deep copy; throws a `TypeError` naming the
+ * offending path otherwise.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseFixture: (input: unknown) => Fixture = fixture.parseFixture
+
+/**
+ * The API keys of {@link defaultFixture}: `full` reads every agent (an unknown
+ * agent is a 404), `restricted` reads only `agt_customer_support` (every other
+ * agent is a 403).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const keys: {
+  readonly full: "lyzr-emulator-key"
+  readonly restricted: "lyzr-emulator-restricted-key"
+} = fixture.keys

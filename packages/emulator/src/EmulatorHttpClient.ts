@@ -1,0 +1,109 @@
+/**
+ * An `HttpClient` that sends every request to an emulator in process: no
+ * sockets, no ports, and `latency` / `hang` on Effect's clock, so tests can
+ * drive them with `TestClock`.
+ *
+ * - `reset` (before headers) fails with `RequestError` (`reason: "Transport"`);
+ *   `reset` mid-body fails while reading the body (`ResponseError`).
+ * - `hang` never completes; interrupting the fiber (say, `Effect.timeout`)
+ *   aborts it.
+ * - `latency` is an `Effect.sleep`.
+ *
+ * The request URL's origin is ignored: only the path is routed.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Emulator, EmulatorHttpClient } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make()
+ * const program = HttpClient.get("http://emulator.test/v1/agent/agt_customer_support/sessions", {
+ *   headers: { "x-api-key": Emulator.keys.full }
+ * }).pipe(Effect.provide(EmulatorHttpClient.layerHttpClient(emu)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import type { Emulator } from "./Emulator.ts"
+
+const toWebRequest = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  signal: AbortSignal
+): Effect.Effect<Request, HttpClientError.RequestError> => {
+  const build = (body: BodyInit | undefined) =>
+    Effect.try({
+      try: () =>
+        new Request(url, {
+          method: request.method,
+          headers: request.headers,
+          signal,
+          ...(body === undefined ? {} : { body, duplex: "half" } as RequestInit)
+        }),
+      catch: (cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause })
+    })
+  switch (request.body._tag) {
+    case "Raw":
+    case "Uint8Array":
+      return build(request.body.body as BodyInit)
+    case "FormData":
+      return build(request.body.formData)
+    case "Stream":
+      return Effect.flatMap(Stream.toReadableStreamEffect(request.body.stream), build)
+    case "Empty":
+      return build(undefined)
+  }
+}
+
+/**
+ * An `HttpClient` backed by `emulator`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (emulator: Emulator): HttpClient.HttpClient =>
+  HttpClient.make((request, url, signal) =>
+    Effect.flatMap(toWebRequest(request, url, signal), (webRequest) => {
+      const outcome = emulator.dispatch(webRequest)
+      switch (outcome._tag) {
+        case "Reset":
+          return Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause: new Error("emulator: connection reset")
+            })
+          )
+        case "Hang":
+          // Pending until the fiber is interrupted (which aborts `signal`).
+          return Effect.async<never, HttpClientError.RequestError>((resume) => {
+            const onAbort = () =>
+              resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+            if (signal.aborted) return onAbort()
+            signal.addEventListener("abort", onAbort, { once: true })
+            return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+          })
+        case "Respond": {
+          const response = HttpClientResponse.fromWeb(request, outcome.response)
+          return outcome.delayMs > 0 ? Effect.as(Effect.sleep(outcome.delayMs), response) : Effect.succeed(response)
+        }
+      }
+    })
+  )
+
+/**
+ * A layer providing `HttpClient.HttpClient` backed by `emulator`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient = (emulator: Emulator): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(HttpClient.HttpClient, make(emulator))

@@ -1,0 +1,137 @@
+/**
+ * Serves an emulator with `Deno.serve`, on an ephemeral loopback port by
+ * default. Run with `--allow-net=127.0.0.1`.
+ *
+ * `Deno.serve` gives no access to the socket, so `reset` (either `when`) is
+ * carried out as a 200 whose body stream fails: the client sees the connection
+ * drop while reading the body. `hang` never answers until the client aborts or
+ * `close` runs.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { serveDeno } from "@lyzr-effect/emulator/deno"
+ *
+ * const server = serveDeno(Emulator.make())
+ * await fetch(`${server.url}/v1/agent/agt_customer_support/sessions`, {
+ *   headers: { "x-api-key": Emulator.keys.full }
+ * })
+ * await server.close()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { Emulator } from "./Emulator.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions {
+  /** Default `"127.0.0.1"`. */
+  readonly hostname?: string
+  /** Default `0`: an ephemeral port chosen by the OS. */
+  readonly port?: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** The origin, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  readonly url: string
+  readonly port: number
+  /** Releases hung and delayed requests, then shuts the server down. */
+  readonly close: () => Promise<void>
+}
+
+// The little of the Deno namespace used here, typed locally so this file
+// type-checks under Node's tsc without Deno's types.
+interface DenoServer {
+  readonly addr: { readonly hostname: string; readonly port: number }
+  readonly finished: Promise<void>
+  shutdown(): Promise<void>
+}
+interface DenoNamespace {
+  serve(
+    options: {
+      readonly hostname: string
+      readonly port: number
+      readonly onListen: (addr: { hostname: string; port: number }) => void
+    },
+    handler: (request: Request) => Response | Promise<Response>
+  ): DenoServer
+}
+
+const droppedConnection = (): Response =>
+  new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new TypeError("emulator: connection reset"))
+      }
+    }),
+    { status: 200, headers: { "content-type": "application/json" } }
+  )
+
+/**
+ * Serves `emulator.dispatch` with `Deno.serve`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serveDeno = (emulator: Emulator, options: ServeOptions = {}): Server => {
+  const deno = (globalThis as unknown as { readonly Deno?: DenoNamespace }).Deno
+  if (deno === undefined) throw new Error("serveDeno needs the Deno runtime")
+  const closing = new AbortController()
+
+  // Waits `ms` (forever when undefined), or less if the client goes away or
+  // the server closes; leaves no timer or listener behind.
+  const wait = (request: Request, ms: number | undefined): Promise<void> =>
+    new Promise((resolve) => {
+      if (request.signal.aborted || closing.signal.aborted) return resolve()
+      const timer = ms === undefined ? undefined : setTimeout(() => done(), ms)
+      const done = () => {
+        clearTimeout(timer)
+        request.signal.removeEventListener("abort", done)
+        closing.signal.removeEventListener("abort", done)
+        resolve()
+      }
+      request.signal.addEventListener("abort", done, { once: true })
+      closing.signal.addEventListener("abort", done, { once: true })
+    })
+
+  const server = deno.serve(
+    { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+    async (request) => {
+      const outcome = emulator.dispatch(request)
+      switch (outcome._tag) {
+        case "Reset":
+          return droppedConnection()
+        case "Hang":
+          await wait(request, undefined)
+          return droppedConnection()
+        case "Respond": {
+          if (outcome.delayMs > 0) {
+            await wait(request, outcome.delayMs)
+            if (request.signal.aborted || closing.signal.aborted) return droppedConnection()
+          }
+          return outcome.response
+        }
+      }
+    }
+  )
+  const host = server.addr.hostname.includes(":") ? `[${server.addr.hostname}]` : server.addr.hostname
+  let closed: Promise<void> | undefined
+  return {
+    url: `http://${host}:${server.addr.port}`,
+    port: server.addr.port,
+    close: () => {
+      closed ??= (async () => {
+        closing.abort()
+        await server.shutdown()
+      })()
+      return closed
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Serves an emulator over real sockets with `node:http`, on an ephemeral
+ * loopback port by default. Carries out the socket-level faults: `reset`
+ * destroys the socket, `hang` never answers.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const server = await serveNode(Emulator.make())
+ * await fetch(`${server.url}/v1/agent/agt_customer_support/sessions`, {
+ *   headers: { "x-api-key": Emulator.keys.full }
+ * })
+ * await server.close()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Http from "node:http"
+import type { Socket } from "node:net"
+import type { Emulator } from "./Emulator.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions {
+  /** Default `"127.0.0.1"`. */
+  readonly hostname?: string
+  /** Default `0`: an ephemeral port chosen by the OS. */
+  readonly port?: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** The origin, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  readonly url: string
+  readonly port: number
+  /** Stops listening and destroys every open socket (hung ones included). */
+  readonly close: () => Promise<void>
+}
+
+const toRequest = (req: Http.IncomingMessage, origin: string, signal: AbortSignal): Request => {
+  const headers = new Headers()
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  }
+  // The emulator answers every method without reading a body (non-GET is 405).
+  return new Request(new URL(req.url ?? "/", origin), { method: req.method ?? "GET", headers, signal })
+}
+
+const methodNotAllowed = (res: Http.ServerResponse) => {
+  const body = JSON.stringify({ detail: "Method Not Allowed" })
+  res.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body), allow: "GET" })
+  res.end(body)
+}
+
+const send = async (response: Response, res: Http.ServerResponse, signal: AbortSignal): Promise<void> => {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  res.writeHead(response.status, headers)
+  if (response.body === null) {
+    res.end()
+    return
+  }
+  const reader = response.body.getReader()
+  try {
+    for (;;) {
+      if (signal.aborted) {
+        await reader.cancel()
+        return
+      }
+      const { done, value } = await reader.read()
+      if (done) break
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off("drain", done)
+            res.off("close", done)
+            resolve()
+          }
+          res.on("drain", done)
+          res.on("close", done)
+        })
+      }
+    }
+    res.end()
+  } catch {
+    // The body stream failed (the `reset` mid-body fault): drop the connection
+    // so the client sees it fail rather than a clean end.
+    res.socket?.destroy()
+  }
+}
+
+/**
+ * Serves `emulator.dispatch` over HTTP/1.1 with `node:http`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serveNode = (emulator: Emulator, options: ServeOptions = {}): Promise<Server> => {
+  const hostname = options.hostname ?? "127.0.0.1"
+  const closing = new AbortController()
+  const sockets = new Set<Socket>()
+  const origin = () => {
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`
+  }
+
+  const server = Http.createServer((req, res) => {
+    const aborted = new AbortController()
+    const abort = () => aborted.abort()
+    res.on("close", abort)
+    closing.signal.addEventListener("abort", abort, { once: true })
+    res.on("close", () => closing.signal.removeEventListener("abort", abort))
+
+    let request: Request
+    try {
+      request = toRequest(req, origin(), aborted.signal)
+    } catch {
+      // Methods a web Request refuses (CONNECT, TRACE, TRACK).
+      return methodNotAllowed(res)
+    }
+    const outcome = emulator.dispatch(request)
+    switch (outcome._tag) {
+      case "Reset":
+        req.socket.destroy()
+        return
+      case "Hang":
+        // Never answer; the socket goes when the client gives up or `close` runs.
+        return
+      case "Respond": {
+        const go = () => void send(outcome.response, res, aborted.signal)
+        if (outcome.delayMs <= 0) return go()
+        const timer = setTimeout(go, outcome.delayMs)
+        aborted.signal.addEventListener("abort", () => clearTimeout(timer), { once: true })
+        return
+      }
+    }
+  })
+  server.on("connection", (socket) => {
+    sockets.add(socket)
+    socket.on("close", () => sockets.delete(socket))
+  })
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(options.port ?? 0, hostname, () => {
+      server.off("error", reject)
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      let closed: Promise<void> | undefined
+      resolve({
+        url: origin(),
+        port,
+        close: () => {
+          closed ??= new Promise<void>((done) => {
+            closing.abort()
+            server.close(() => done())
+            for (const socket of sockets) socket.destroy()
+          })
+          return closed
+        }
+      })
+    })
+  })
+}
