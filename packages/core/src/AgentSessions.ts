@@ -3,7 +3,11 @@
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+// Deep imports, not the "@effect/platform" barrel: the barrel also loads MsgPack, whose msgpackr reads
+// process.env at module load, which Deno refuses without --allow-env (NotCapable before any code runs).
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import {
   Clock,
@@ -23,6 +27,7 @@ import {
 import { AgentSession, SessionIds } from "./AgentSession.ts"
 import * as Errors from "./AgentSessionsError.ts"
 import * as internal from "./internal/response.ts"
+import * as sessionStream from "./internal/sessionStream.ts"
 import * as wire from "./internal/wire.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 
@@ -403,4 +408,6 @@ export class AgentSessions extends Context.Tag("@lyzr-effect/core/AgentSessions"
   )
   /** The options as read from Effect `Config`. */
   static readonly config = config
+  /** Every session of an agent as a `Stream` (see `SessionStream.streamAll`). */
+  static readonly streamAll = sessionStream.make(AgentSessions)
 }
