@@ -237,6 +237,13 @@ describe("what every error keeps", () => {
       assert.isAtMost(error.body!.length, 1025)
       assert.isTrue(error.body!.startsWith("xxxx"))
     }))
+
+  it.effect("bounds the message taken from a large JSON error body", () =>
+    Effect.gen(function*() {
+      const error = yield* errorOf(() => json(400, { detail: "y".repeat(100_000) }))
+      assert.isAtMost(String(error).length, 4096)
+      assert.isAtMost(error.body!.length, 1025)
+    }))
 })
 
 describe("2xx bodies that are not what was documented", () => {

@@ -15,6 +15,10 @@ export const excerpt = (text: string): string | undefined =>
 export const requestIdOf = (headers: Readonly<Record<string, string>>): string | undefined =>
   headers["x-request-id"] ?? headers["request-id"] ?? headers["cf-ray"]
 
+/** A message read from a body is cut like the excerpt: an error must stay printable. */
+export const boundMessage = (message: string): string =>
+  message.length > excerptLength ? `${message.slice(0, excerptLength)}…` : message
+
 /** What every response-derived error shares. */
 export interface ResponseContext {
   readonly status: number
@@ -170,7 +174,7 @@ export const errorFor = (
   const body = parseErrorBody(text, contentType)
   const { status } = context
   const fields = {
-    message: body.message ?? `HTTP ${status}`,
+    message: body.message === undefined ? `HTTP ${status}` : boundMessage(body.message),
     status,
     code: body.code,
     requestId: context.requestId,
