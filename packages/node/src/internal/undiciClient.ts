@@ -1,0 +1,168 @@
+/**
+ * A lean `HttpClient` on `undici`'s `Dispatcher.request`: no stream adapters and no `Effect.cached`
+ * per response, headers converted once, bodies read with undici's own consumers.
+ *
+ * `HttpClient.make` keeps the platform's semantics around it: the request span, abort on interruption,
+ * and an unread body aborted once its response is garbage-collected.
+ */
+import { Cookies, Headers, HttpClient, HttpClientError, HttpClientResponse, HttpIncomingMessage, UrlParams } from "@effect/platform"
+import type { HttpBody, HttpClientRequest } from "@effect/platform"
+import { Effect, Inspectable, Layer, Option, Stream } from "effect"
+import { Readable } from "node:stream"
+import { Agent, type Dispatcher } from "undici"
+
+/** The pool: keep-alive connections per origin. Timeouts are left to Effect (core's per-attempt timeout). */
+export const makeDispatcher = (): Dispatcher =>
+  new Agent({
+    headersTimeout: 0,
+    bodyTimeout: 0
+  })
+
+type RequestBody = Exclude<Dispatcher.DispatchOptions["body"], undefined>
+
+const toBody = (body: HttpBody.HttpBody): RequestBody => {
+  switch (body._tag) {
+    case "Empty":
+      return null
+    case "Uint8Array":
+      return body.body
+    case "Raw":
+      return body.body as RequestBody
+    case "FormData":
+      return body.formData as unknown as RequestBody
+    case "Stream":
+      return Readable.fromWeb(Stream.toReadableStream(body.stream as Stream.Stream<Uint8Array>) as never)
+  }
+}
+
+/** Builds an `HttpClient` that sends every request through `dispatcher`. */
+export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
+  HttpClient.make((request, url, signal) =>
+    Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+      let body: RequestBody
+      try {
+        body = toBody(request.body)
+      } catch (cause) {
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
+        return
+      }
+      const options: Dispatcher.RequestOptions = {
+        method: request.method as Dispatcher.HttpMethod,
+        origin: url.origin,
+        path: url.pathname + url.search,
+        headers: request.headers,
+        body,
+        signal
+      }
+      dispatcher.request(options).then(
+        (source) => resume(Effect.succeed(new UndiciResponse(request, source))),
+        (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+      )
+    })
+  )
+
+/** The client on a fresh pool, destroyed (sockets closed) when the layer's scope closes. */
+export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
+  HttpClient.HttpClient,
+  Effect.map(
+    Effect.acquireRelease(Effect.sync(makeDispatcher), (dispatcher) => Effect.promise(() => dispatcher.destroy())),
+    make
+  )
+)
+
+const noop = () => {}
+
+type Source = Dispatcher.ResponseData
+
+class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+
+  constructor(readonly request: HttpClientRequest.HttpClientRequest, readonly source: Source) {
+    super()
+    // An error after the body was abandoned must not become an uncaught exception.
+    source.body.on("error", noop)
+  }
+
+  get status(): number {
+    return this.source.statusCode
+  }
+
+  private cachedHeaders: Headers.Headers | undefined
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.source.headers as Headers.Input)
+  }
+
+  private cachedCookies: Cookies.Cookies | undefined
+  get cookies(): Cookies.Cookies {
+    if (this.cachedCookies !== undefined) return this.cachedCookies
+    const header = this.source.headers["set-cookie"]
+    return this.cachedCookies = header === undefined
+      ? Cookies.empty
+      : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private decodeError(cause: unknown) {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  /** One read of the body through an undici consumer; interruption destroys the body. */
+  private consume<A>(read: (body: Source["body"]) => Promise<A>): Effect.Effect<A, HttpClientError.ResponseError> {
+    return Effect.async<A, HttpClientError.ResponseError>((resume) => {
+      const body = this.source.body
+      read(body).then(
+        (value) => resume(Effect.succeed(value)),
+        (cause) => resume(Effect.fail(this.decodeError(cause)))
+      )
+      return Effect.sync(() => body.destroy())
+    })
+  }
+
+  private cachedText: Effect.Effect<string, HttpClientError.ResponseError> | undefined
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    if (this.cachedText !== undefined) return this.cachedText
+    let promise: Promise<string> | undefined
+    return this.cachedText = this.consume(() => promise ??= this.source.body.text())
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) => {
+      try {
+        return Effect.succeed(text === "" ? null : JSON.parse(text) as unknown)
+      } catch (cause) {
+        return Effect.fail(this.decodeError(cause))
+      }
+    })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return this.consume((body) => body.arrayBuffer())
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return this.consume((body) => body.formData() as Promise<FormData>)
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.fromAsyncIterable(
+      this.source.body as AsyncIterable<Uint8Array>,
+      (cause) => this.decodeError(cause)
+    )
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
