@@ -2,5 +2,6 @@
 // to `test.projects` (Vitest 3.2 deprecates loading a workspace file on its own).
 export default [
   "packages/core",
-  "packages/emulator"
+  "packages/emulator",
+  "packages/node"
 ]
