@@ -190,3 +190,19 @@ export const recordingTracer = () => {
 
 /** Whether a cause holds a defect anywhere (typed failures and interruptions are fine). */
 export const hasDefect = (cause: Cause.Cause<unknown>): boolean => Chunk.isNonEmpty(Cause.defects(cause))
+
+/**
+ * Starts a call in a fiber (for `TestClock` tests: fork, adjust, join) on a service with the library's
+ * own defaults — unlike `sessionsWith`, retries are on unless `options` turn them off.
+ */
+export const start = <A, E>(
+  handler: Handler,
+  f: (sessions: AgentSessions["Type"]) => Effect.Effect<A, E>,
+  options: Partial<AgentSessionsOptions> = {}
+) =>
+  Effect.gen(function*() {
+    const server = fakeServer(handler)
+    const layer = AgentSessions.layer({ apiKey: testKey, ...options }).pipe(Layer.provide(server.layer), Layer.orDie)
+    const fiber = yield* Effect.fork(Effect.exit(Effect.flatMap(AgentSessions, f).pipe(Effect.provide(layer))))
+    return { fiber, sent: server.sent }
+  })
