@@ -24,3 +24,8 @@ export * from "./AgentSessionsError.ts"
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SessionStream from "./SessionStream.ts"

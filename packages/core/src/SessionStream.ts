@@ -1,0 +1,159 @@
+/**
+ * Every session of an agent as a `Stream`: `list`, then `get` each with bounded concurrency.
+ *
+ * - Duplicate `get`s of one session coalesce into one call (Effect's `Request` / `RequestResolver`
+ *   and a request cache), within a run and, with a shared {@link makeCache} cache, across runs.
+ * - By default a session that cannot be read becomes a `Failed` value carrying its ID and typed
+ *   error, and the rest go on; with `failFast: true` the stream fails with that error instead.
+ * - An error of `list` fails the stream in both modes: there is nothing to go on with.
+ * - Output keeps the list's order (at most `concurrency` sessions are fetched ahead).
+ *
+ * @since 0.1.0
+ */
+import type { Data, Duration, Effect, Request, Stream } from "effect"
+import type { AgentSession } from "./AgentSession.ts"
+import { AgentSessions } from "./AgentSessions.ts"
+import type { AgentSessionsError, GetError, ListError } from "./AgentSessionsError.ts"
+import * as internal from "./internal/sessionStream.ts"
+
+/**
+ * What became of one session of the list: `Fetched` with the session, or `Failed` with the typed
+ * error of its `get`. Both carry the session ID as listed.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+ * import { Console, Stream } from "effect"
+ *
+ * const report = AgentSessions.streamAll("agt_customer_support").pipe(
+ *   Stream.runForEach(SessionStream.SessionResult.$match({
+ *     Fetched: ({ session }) => Console.log(session.id, session.description),
+ *     Failed: ({ sessionId, error }) => Console.error(sessionId, error._tag)
+ *   }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionResult = Data.TaggedEnum<{
+  Fetched: { readonly sessionId: string; readonly session: AgentSession }
+  Failed: { readonly sessionId: string; readonly error: GetError }
+}>
+
+/**
+ * Constructors (`Fetched`, `Failed`), the guard `$is` and the exhaustive `$match` of {@link SessionResult}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const SessionResult = internal.SessionResult
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace SessionResult {
+  /**
+   * A session that was read.
+   *
+   * @since 0.1.0
+   */
+  export type Fetched = Extract<SessionResult, { readonly _tag: "Fetched" }>
+  /**
+   * A session whose `get` failed; `error` says why.
+   *
+   * @since 0.1.0
+   */
+  export type Failed = Extract<SessionResult, { readonly _tag: "Failed" }>
+}
+
+/**
+ * How to stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamAllOptions {
+  /** `get` calls in flight at once. Default {@link defaultConcurrency}. */
+  readonly concurrency?: number | undefined
+  /**
+   * A cache shared across runs (see {@link makeCache}): a session read within its time to live is
+   * not requested again. Failures are never kept. Without one, only requests in flight coalesce.
+   */
+  readonly cache?: Request.Cache | undefined
+  /** Fail the stream with the first `get` error instead of emitting `Failed` results. Default `false`. */
+  readonly failFast?: boolean | undefined
+}
+
+/**
+ * The signature of {@link streamAll}: its element and error types follow `failFast`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamAll<I> {
+  /** Fail-fast: the sessions themselves; the first error of `list` or of any `get` fails the stream. */
+  (
+    agentId: string,
+    options: StreamAllOptions & { readonly failFast: true }
+  ): Stream.Stream<AgentSession, AgentSessionsError, I>
+  /** Every session as a {@link SessionResult}; only an error of `list` fails the stream. */
+  (
+    agentId: string,
+    options?: StreamAllOptions & { readonly failFast?: false | undefined }
+  ): Stream.Stream<SessionResult, ListError, I>
+}
+
+/**
+ * `get` calls in flight at once when no `concurrency` is given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultConcurrency: number = internal.defaultConcurrency
+
+/**
+ * Every session of `agentId`, in list order. Also available as `AgentSessions.streamAll`.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Stream } from "effect"
+ *
+ * // Stream<AgentSession, AgentSessionsError, AgentSessions>
+ * const all = AgentSessions.streamAll("agt_customer_support", { concurrency: 8, failFast: true }).pipe(
+ *   Stream.runCollect
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamAll: StreamAll<AgentSessions> = internal.make(AgentSessions)
+
+/**
+ * A request cache for {@link StreamAllOptions.cache}: sessions read through it are kept for
+ * `timeToLive` (keep it short: sessions change), at most `capacity` of them (default 4096).
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const twice = Effect.gen(function*() {
+ *   const cache = yield* SessionStream.makeCache({ timeToLive: "30 seconds" })
+ *   yield* Stream.runDrain(AgentSessions.streamAll("agt_customer_support", { cache }))
+ *   // within 30 s: only the list is requested again
+ *   yield* Stream.runDrain(AgentSessions.streamAll("agt_customer_support", { cache }))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCache: (options: {
+  readonly timeToLive: Duration.DurationInput
+  readonly capacity?: number | undefined
+}) => Effect.Effect<Request.Cache> = internal.makeCache
+
