@@ -85,19 +85,21 @@ export const serveDeno = (emulator: Emulator, options: ServeOptions = {}): Serve
   if (deno === undefined) throw new Error("serveDeno needs the Deno runtime")
   const closing = new AbortController()
 
-  // Waits `ms` (forever when undefined), or less if the client goes away or
-  // the server closes; leaves no timer or listener behind.
-  const wait = (request: Request, ms: number | undefined): Promise<void> =>
+  // Waits `ms`, or forever when `until` is given, until that signal or the
+  // server's close fires; leaves no timer or listener behind. Only `hang`
+  // listens to `request.signal`: in Deno it also aborts after a successful
+  // response, which a latency wait must not depend on.
+  const wait = (ms: number | undefined, until?: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
-      if (request.signal.aborted || closing.signal.aborted) return resolve()
+      if (until?.aborted || closing.signal.aborted) return resolve()
       const timer = ms === undefined ? undefined : setTimeout(() => done(), ms)
       const done = () => {
         clearTimeout(timer)
-        request.signal.removeEventListener("abort", done)
+        until?.removeEventListener("abort", done)
         closing.signal.removeEventListener("abort", done)
         resolve()
       }
-      request.signal.addEventListener("abort", done, { once: true })
+      until?.addEventListener("abort", done, { once: true })
       closing.signal.addEventListener("abort", done, { once: true })
     })
 
@@ -109,12 +111,12 @@ export const serveDeno = (emulator: Emulator, options: ServeOptions = {}): Serve
         case "Reset":
           return droppedConnection()
         case "Hang":
-          await wait(request, undefined)
+          await wait(undefined, request.signal)
           return droppedConnection()
         case "Respond": {
           if (outcome.delayMs > 0) {
-            await wait(request, outcome.delayMs)
-            if (request.signal.aborted || closing.signal.aborted) return droppedConnection()
+            await wait(outcome.delayMs)
+            if (closing.signal.aborted) return droppedConnection()
           }
           return outcome.response
         }

@@ -92,9 +92,13 @@ const send = async (response: Response, res: Http.ServerResponse, signal: AbortS
     }
     res.end()
   } catch {
-    // The body stream failed (the `reset` mid-body fault): drop the connection
-    // so the client sees it fail rather than a clean end.
-    res.socket?.destroy()
+    // The body stream failed (the `reset` mid-body fault): let what was written
+    // reach the client, then drop the connection so it sees a failure rather
+    // than a clean end.
+    const socket = res.socket
+    if (socket === null) return
+    if (!res.headersSent) res.flushHeaders()
+    socket.write(new Uint8Array(0), () => socket.destroy())
   }
 }
 
