@@ -106,6 +106,27 @@ export interface StreamAll<I> {
 }
 
 /**
+ * The signature of {@link streamEach}: like {@link StreamAll} without `list`, so only `get` errors remain.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamEach<I> {
+  /** Fail-fast: the sessions themselves; the first `get` error fails the stream. */
+  (
+    agentId: string,
+    sessionIds: Iterable<string>,
+    options: StreamAllOptions & { readonly failFast: true }
+  ): Stream.Stream<AgentSession, GetError, I>
+  /** Every session as a {@link SessionResult}; the stream itself never fails. */
+  (
+    agentId: string,
+    sessionIds: Iterable<string>,
+    options?: StreamAllOptions & { readonly failFast?: false | undefined }
+  ): Stream.Stream<SessionResult, never, I>
+}
+
+/**
  * `get` calls in flight at once when no `concurrency` is given.
  *
  * @since 0.1.0
@@ -131,6 +152,29 @@ export const defaultConcurrency: number = internal.defaultConcurrency
  * @category constructors
  */
 export const streamAll: StreamAll<AgentSessions> = internal.make(AgentSessions)
+
+/**
+ * The given sessions of `agentId`, in the given order, with the concurrency, coalescing and caching of
+ * {@link streamAll}: for IDs you already hold (a page of a list, a selection), or to know the total
+ * before fetching (a progress bar).
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const withTotal = Effect.gen(function*() {
+ *   const ids = yield* Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support"))
+ *   console.log(`${ids.length} sessions`)
+ *   // Stream<SessionResult, never, AgentSessions>: per-session errors are values
+ *   yield* Stream.runDrain(SessionStream.streamEach("agt_customer_support", ids))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamEach: StreamEach<AgentSessions> = internal.makeEach(AgentSessions)
 
 /**
  * A request cache for {@link StreamAllOptions.cache}: sessions read through it are kept for

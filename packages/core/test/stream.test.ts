@@ -237,6 +237,27 @@ describe("SessionStream.makeCache", () => {
     }))
 })
 
+describe("SessionStream.streamEach", () => {
+  it.effect("fetches the given sessions in the given order without listing", () =>
+    Effect.gen(function*() {
+      const api = stub({ ids: new Unauthorized({ message: "list must not be called" }), fail: (id) => id === "ase_x" ? notFound(id) : undefined })
+      const results = yield* Stream.runCollect(SessionStream.streamEach(agentId, ["ase_b", "ase_x", "ase_a"])).pipe(
+        Effect.provide(api.layer)
+      )
+      assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), ["ase_b: ase_b", "ase_x: SessionNotFound", "ase_a: ase_a"])
+    }))
+
+  it.effect("with failFast, fails with the typed error of the failing get", () =>
+    Effect.gen(function*() {
+      const api = stub({ ids: [], fail: (id) => id === "ase_x" ? notFound(id) : undefined })
+      const error = yield* Stream.runDrain(SessionStream.streamEach(agentId, ["ase_a", "ase_x"], { failFast: true })).pipe(
+        Effect.flip,
+        Effect.provide(api.layer)
+      )
+      assert.instanceOf(error, SessionNotFound)
+    }))
+})
+
 describe("AgentSessions.streamAll over HTTP", () => {
   it.effect("lists, then gets each session; a 404 becomes a Failed SessionNotFound", () =>
     Effect.gen(function*() {
@@ -264,6 +285,12 @@ describe("SessionStream types", () => {
       Stream.Stream<SessionStream.SessionResult, ListError, AgentSessions>
     >()
     expectTypeOf(AgentSessions.streamAll(agentId, { failFast: true })).toEqualTypeOf<
+      Stream.Stream<AgentSession, AgentSessionsError, AgentSessions>
+    >()
+    expectTypeOf(SessionStream.streamEach(agentId, [])).toEqualTypeOf<
+      Stream.Stream<SessionStream.SessionResult, never, AgentSessions>
+    >()
+    expectTypeOf(SessionStream.streamEach(agentId, [], { failFast: true })).toEqualTypeOf<
       Stream.Stream<AgentSession, AgentSessionsError, AgentSessions>
     >()
     expectTypeOf<SessionStream.SessionResult.Failed["error"]>().toEqualTypeOf<AgentSessionsError>()

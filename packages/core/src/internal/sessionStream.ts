@@ -53,17 +53,18 @@ const fetchSession = (
     Effect.onExit((exit) => keep && exit._tag === "Success" ? Effect.void : cache.invalidate(request))
   )
 
-/** @internal */
-export const streamAll = (
+/** The sessions of `ids`, fetched with bounded concurrency and coalescing, in the order of `ids`. */
+const streamOf = <E>(
   service: AgentSessionsService,
   agentId: string,
-  options: api.StreamAllOptions = {}
-): Stream.Stream<api.SessionResult | AgentSession, AgentSessionsError> => {
+  ids: Stream.Stream<string, E>,
+  spanName: string,
+  options: api.StreamAllOptions
+): Stream.Stream<api.SessionResult | AgentSession, E | GetError> => {
   // Fewer than one (or NaN) would never start a request: treat it as one.
   const requested = options.concurrency ?? defaultConcurrency
   const concurrency = requested >= 1 ? Math.floor(requested) : 1
-  const ids = Stream.fromIterableEffect(service.list(agentId))
-  const run = (cache: Request.Cache, keep: boolean): Stream.Stream<api.SessionResult | AgentSession, AgentSessionsError> => {
+  const run = (cache: Request.Cache, keep: boolean): Stream.Stream<api.SessionResult | AgentSession, E | GetError> => {
     const fetch = (sessionId: string) => fetchSession(cache, keep, new GetSession({ service, agentId, sessionId }))
     return options.failFast === true
       ? Stream.mapEffect(ids, fetch, { concurrency })
@@ -77,16 +78,38 @@ export const streamAll = (
         { concurrency }
       )
   }
-  const stream: Stream.Stream<api.SessionResult | AgentSession, AgentSessionsError> = options.cache !== undefined
+  const stream = options.cache !== undefined
     ? run(options.cache, true)
     : Stream.unwrap(Effect.map(makeCache({ timeToLive: Duration.infinity }), (cache) => run(cache, false)))
-  return Stream.withSpan(stream, "AgentSessions.streamAll", {
+  return Stream.withSpan(stream, spanName, {
     kind: "internal",
     attributes: { "lyzr.agent_id": String(agentId), "lyzr.concurrency": concurrency }
   })
 }
 
+/** @internal */
+export const streamAll = (
+  service: AgentSessionsService,
+  agentId: string,
+  options: api.StreamAllOptions = {}
+): Stream.Stream<api.SessionResult | AgentSession, AgentSessionsError> =>
+  streamOf(service, agentId, Stream.fromIterableEffect(service.list(agentId)), "AgentSessions.streamAll", options)
+
+/** @internal */
+export const streamEach = (
+  service: AgentSessionsService,
+  agentId: string,
+  sessionIds: Iterable<string>,
+  options: api.StreamAllOptions = {}
+): Stream.Stream<api.SessionResult | AgentSession, GetError> =>
+  streamOf(service, agentId, Stream.fromIterable(sessionIds), "AgentSessions.streamEach", options)
+
 /** The stream of `streamAll` for the service under `tag`, typed by `failFast`. @internal */
 export const make = <I>(tag: Context.Tag<I, AgentSessionsService>): api.StreamAll<I> =>
   ((agentId: string, options?: api.StreamAllOptions) =>
     Stream.unwrap(Effect.map(tag, (service) => streamAll(service, agentId, options)))) as api.StreamAll<I>
+
+/** `streamEach` for the service under `tag`, typed by `failFast`. @internal */
+export const makeEach = <I>(tag: Context.Tag<I, AgentSessionsService>): api.StreamEach<I> =>
+  ((agentId: string, sessionIds: Iterable<string>, options?: api.StreamAllOptions) =>
+    Stream.unwrap(Effect.map(tag, (service) => streamEach(service, agentId, sessionIds, options)))) as api.StreamEach<I>
