@@ -54,7 +54,9 @@ export const readBody = (
         out += text.decode(chunk, { stream: true })
         return Effect.void
       }),
-      Effect.map(() => out + text.decode())
+      Effect.map(() => out + text.decode()),
+      // A null body (204, 304, a bare 3xx in-process) is an empty one, not a broken connection.
+      Effect.catchIf((error) => error._tag === "ResponseError" && error.reason === "EmptyBody", () => Effect.succeed(""))
     )
   })
 }
