@@ -11,7 +11,12 @@ const sessionIdPattern = /^ase_[0-9a-zA-Z_-]+$/
 const segment = (id: string, name: string): string | InvalidRequest => {
   if (id.length === 0) return new InvalidRequest({ message: `${name} must not be empty` })
   if (id === "." || id === "..") return new InvalidRequest({ message: `${name} must not be "${id}"` })
-  return encodeURIComponent(id)
+  try {
+    return encodeURIComponent(id)
+  } catch {
+    // encodeURIComponent throws URIError on a lone surrogate, which is no text a URL can carry.
+    return new InvalidRequest({ message: `${name} is not well-formed Unicode (it has a lone surrogate)` })
+  }
 }
 
 /** `/v1/agent/{agent_id}/sessions`; any non-empty ID is sent, percent-encoded. */
