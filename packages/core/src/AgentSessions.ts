@@ -131,8 +131,10 @@ export const make = (
       options.transformClient ?? ((client) => client)
     )
 
-    // Defence in depth: no text built from an underlying error may echo the key.
+    // Defence in depth: no text built from an underlying error or from a response (a server may echo
+    // the key in a body, header or Location) may carry the key into an error or a log.
     const scrub = (text: string): string => text.split(keyValue).join("<redacted>")
+    const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrub(text))
 
     const transportError = (url: URL, message: string, cause: unknown) =>
       new Errors.TransportError({ message, url: url.href, cause: scrub(describeCause(cause)) })
@@ -152,7 +154,7 @@ export const make = (
         Effect.flatMap((response) => {
           const context: internal.ResponseContext = {
             status: response.status,
-            requestId: internal.requestIdOf(response.headers),
+            requestId: scrubOptional(internal.requestIdOf(response.headers)),
             url: url.href
           }
           const location = response.headers["location"]
@@ -177,7 +179,7 @@ export const make = (
                   Effect.fail(
                     internal.errorFor(
                       context,
-                      text,
+                      scrub(text),
                       response.headers["content-type"],
                       internal.parseRetryAfter(response.headers, now),
                       notFound
@@ -197,7 +199,9 @@ export const make = (
     ): Effect.Effect<URL, Errors.UnexpectedResponse> => {
       const next = URL.canParse(location, from) ? new URL(location, from) : undefined
       const fail = (message: string) =>
-        Effect.fail(new Errors.UnexpectedResponse({ ...context, message, location: next?.href ?? location }))
+        Effect.fail(
+          new Errors.UnexpectedResponse({ ...context, message: scrub(message), location: scrub(next?.href ?? location) })
+        )
       if (next === undefined) return fail(`redirected to an invalid Location`)
       if (next.origin !== baseOrigin) {
         return fail(`redirected to another origin (${next.origin}); not followed, so the API key stays with ${baseOrigin}`)
@@ -215,10 +219,10 @@ export const make = (
       const fail = (message: string) =>
         Effect.fail(
           new Errors.ResponseDecodeError({
-            message: message.length > 1000 ? `${message.slice(0, 1000)}…` : message,
+            message: internal.boundMessage(scrub(message)),
             status: context.status,
             requestId: context.requestId,
-            body: internal.excerpt(text),
+            body: internal.excerpt(scrub(text)),
             url: context.url
           })
         )
