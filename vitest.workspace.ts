@@ -3,5 +3,8 @@
 export default [
   "packages/core",
   "packages/emulator",
-  "packages/node"
+  "packages/node",
+  "packages/cloudflare",
+  "packages/deno",
+  "examples/node-quickstart"
 ]

@@ -1,0 +1,57 @@
+import { Emulator } from "@lyzr-effect/emulator"
+import { serveNode } from "@lyzr-effect/emulator/node"
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const tsx = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url))
+
+/** Runs the quickstart as `pnpm demo` does, with only the given LYZR_* variables set. */
+const runQuickstart = (env: Record<string, string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("LYZR_")))
+    execFile(tsx, ["src/main.ts"], { cwd: root, env: { ...clean, ...env }, timeout: 50_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr })
+    })
+  })
+
+describe("the quickstart", () => {
+  it("without LYZR_API_KEY, runs the whole tour against the emulator and exits 0", async () => {
+    const { code, stderr, stdout } = await runQuickstart({})
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
+    expect(stdout).toContain("against the emulator at http://127.0.0.1:")
+    expect(stdout).toContain("agt_customer_support has 3 sessions")
+    expect(stdout).toMatch(/ase_customer_support_001\s+yes\s+2024-01-15 10:30\s+customer_id=customer_12345/)
+    expect(stdout).toMatch(/ase_customer_support_003\s+no\s+/)
+    expect(stdout).toMatch(/SessionNotFound\s+status=404 code=session_not_found requestId=req_/)
+    expect(stdout).toMatch(/Unauthorized\s+status=401/)
+    expect(stdout).toMatch(/RateLimitExceeded healed: 1 answer 429 with Retry-After: 1, retried after 1\.\d s/)
+    expect(stdout).toContain("attempt 1 failed with RateLimitExceeded; retrying")
+    expect(stdout).not.toContain(Emulator.keys.full)
+  })
+
+  it("with LYZR_API_KEY and LYZR_BASE_URL, runs against that service instead", async () => {
+    const emulator = Emulator.make({ listShape: "live" })
+    const server = await serveNode(emulator)
+    try {
+      const { code, stdout } = await runQuickstart({
+        LYZR_API_KEY: Emulator.keys.full,
+        LYZR_BASE_URL: server.url,
+        LYZR_AGENT_ID: "agt_sales_assistant"
+      })
+      expect(code).toBe(0)
+      expect(stdout).toContain(`against the real service (${server.url})`)
+      expect(stdout).toContain("agt_sales_assistant has 3 sessions")
+      // No fault injection against a real service: the rate-limit step is skipped.
+      expect(stdout).not.toContain("RateLimitExceeded healed")
+      expect(emulator.requests.filter((r) => r.route === "get").every((r) => r.agentId === "agt_sales_assistant")).toBe(
+        true
+      )
+      expect(emulator.requests.some((r) => r.apiKey === "not-a-valid-key" && r.status === 401)).toBe(true)
+    } finally {
+      await server.close()
+    }
+  })
+})
