@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert"
 import { Duration, Effect, Exit } from "effect"
-import type { AgentSessions } from "@lyzr-effect/core"
+import { type AgentSessions, RetryPolicy } from "@lyzr-effect/core"
 import type { Emulator as EmulatorTypes } from "@lyzr-effect/emulator"
 import { type AgentSessionsError, Emulator, failure, get, list, run, success, withEmulator } from "./support.ts"
 
@@ -246,11 +246,16 @@ Deno.test("a call without --allow-net for the host fails at once with a Transpor
   permissions: { net: false }
 }, async () => {
   const started = performance.now()
-  const error = failure(await run("http://127.0.0.1:45999", list("agt_customer_support"), { maxRetries: 2 }))
+  const error = failure(
+    await run("http://127.0.0.1:45999", list("agt_customer_support"), {
+      retryPolicy: RetryPolicy.make({ maxRetries: 3, initialDelay: "5 seconds" })
+    })
+  )
   assert.equal(error._tag, "TransportError")
-  assert.match(error.message, /--allow-net=127\.0\.0\.1/)
-  // Not retried: the default backoff would wait at least 0.75 s.
-  assert.ok(performance.now() - started < 700)
+  assert.match(error.message, /--allow-net=127\.0\.0\.1$/)
+  assert.match(error.cause ?? "", /^NotCapable/)
+  // Not retried: one retry of this policy would wait at least 3.75 s.
+  assert.ok(performance.now() - started < 3_000)
 })
 
 Deno.test("the layer is usable from Effect.gen with the service in context", () =>

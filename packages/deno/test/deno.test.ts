@@ -1,0 +1,124 @@
+/**
+ * Drives the Deno side from vitest, so the one README test command covers it: the Deno.test suite,
+ * `deno check`, `deno publish --dry-run`, the example, and runs with too few permissions — all under
+ * the real deno binary from the `deno` npm package, with DENO_DIR inside node_modules/.cache and
+ * `--no-prompt`. Deno resolves every import from the workspace's node_modules
+ * (`"nodeModulesDir": "manual"`), so it never needs the network.
+ */
+import { execFile } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
+const rootDir = join(packageDir, "../..")
+const exampleDir = join(rootDir, "examples/deno-script")
+
+// The binary the `deno` npm package installs (its bin.cjs wrapper would add a Node process per call).
+const deno: string = createRequire(join(packageDir, "package.json"))("deno/install_api.cjs").runInstall()
+
+const lyzrEnv = ["LYZR_API_KEY", "LYZR_BASE_URL", "LYZR_TIMEOUT", "LYZR_MAX_RETRIES", "LYZR_ALLOW_INSECURE_HTTP"]
+const allowEnv = `--allow-env=${lyzrEnv.join(",")}`
+const exampleFlags = ["--allow-net=127.0.0.1", `${allowEnv},LYZR_AGENT_ID`]
+
+interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly output: string
+}
+
+/** Runs deno with a clean LYZR_* environment; never rejects (the exit code is asserted). */
+const run = (args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<string, string> } = {}) =>
+  new Promise<Result>((resolve) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      DENO_DIR: join(packageDir, "node_modules/.cache/deno"),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      ...options.env
+    }
+    for (const key of [...lyzrEnv, "LYZR_AGENT_ID"]) if (options.env?.[key] === undefined) delete env[key]
+    execFile(deno, [...args], { cwd: options.cwd ?? packageDir, env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
+      resolve({ code, stdout, stderr, output: `$ deno ${args.join(" ")}\n${stdout}\n${stderr}` })
+    })
+  })
+
+/** Asserts exit code 0, printing deno's whole output otherwise. */
+const expectSuccess = (result: Result) => expect(result.code, result.output).toBe(0)
+
+const probe = async (flags: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const result = await run(["run", "--no-prompt", ...flags, "test-deno/probe-layer-config.ts"], { env })
+  expectSuccess(result)
+  return { ...JSON.parse(result.stdout.trim()), output: result.output }
+}
+
+// Deno 2.9, on a resolution failure, rewrites the root package.json with a "workspaces" field it
+// derives from pnpm-workspace.yaml. Nothing here should ever fail to resolve; if it does, say so.
+const rootManifest = () => JSON.parse(readFileSync(join(rootDir, "package.json"), "utf8")) as Record<string, unknown>
+const hadWorkspaces = "workspaces" in rootManifest()
+afterAll(() => {
+  if (!hadWorkspaces && "workspaces" in rootManifest()) {
+    throw new Error("deno added \"workspaces\" to the root package.json (a module failed to resolve): remove it")
+  }
+})
+
+describe("deno", () => {
+  it.concurrent("the Deno.test suite passes under the real deno binary", async () => {
+    const result = await run(["test", "--no-prompt", "--no-check", "--allow-net=127.0.0.1", allowEnv, "test-deno/"])
+    expectSuccess(result)
+    expect(result.stdout).toMatch(/ok \| \d+ passed \| 0 failed/)
+  })
+
+  it.concurrent("deno check passes for the package, its Deno tests and the example", async () => {
+    expectSuccess(await run(["check", "src/", "test-deno/", join(exampleDir, "main.ts")]))
+  })
+
+  it.concurrent("deno publish --dry-run passes offline (JSR metadata, no slow types)", async () => {
+    // Unroutable proxies: any attempt to reach jsr.io or npm would fail the dry run.
+    const offline = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" }
+    const result = await run(["publish", "--dry-run", "--allow-dirty", "--no-check"], { env: offline })
+    expectSuccess(result)
+    expect(result.output).toContain("Dry run complete")
+  })
+
+  it.concurrent("the example lists and fetches sessions against the emulator with the narrowest permissions", async () => {
+    const result = await run(["run", "--no-prompt", ...exampleFlags, "main.ts"], { cwd: exampleDir })
+    expectSuccess(result)
+    expect(result.stdout).toContain("agt_customer_support has 3 sessions")
+    expect(result.stdout).toContain("ase_customer_support_001")
+    expect(result.stdout).toContain("SessionNotFound (status 404)")
+  })
+
+  it.concurrent("the example without --allow-net for the real service's host prints a TransportError naming the flag", async () => {
+    const apiKey = "sk-deno-example-secret-0123456789"
+    const result = await run(["run", "--no-prompt", ...exampleFlags, "main.ts"], {
+      cwd: exampleDir,
+      env: { LYZR_API_KEY: apiKey, LYZR_BASE_URL: "https://agent-prod.studio.lyzr.ai" }
+    })
+    expect(result.code, result.output).toBe(1)
+    expect(result.stderr).toContain("TransportError")
+    expect(result.stderr).toContain("--allow-net=agent-prod.studio.lyzr.ai")
+    expect(result.output).not.toContain(apiKey)
+    expect(result.stderr).not.toMatch(/^\s+at /m)
+  })
+
+  it.concurrent("without --allow-env, layerConfig fails with a ConfigError naming --allow-env with every LYZR_* key", async () => {
+    const outcome = await probe([])
+    expect(outcome, outcome.output).toMatchObject({ outcome: "failure", _op: "SourceUnavailable" })
+    expect(outcome.text).toContain(allowEnv)
+  })
+
+  it.concurrent("without --allow-net, a call fails at once with a TransportError naming --allow-net=<host>", async () => {
+    const apiKey = "sk-deno-probe-secret-0123456789"
+    const outcome = await probe([allowEnv], { LYZR_API_KEY: apiKey, LYZR_BASE_URL: "http://127.0.0.1:45999" })
+    expect(outcome, outcome.output).toMatchObject({ outcome: "failure", _tag: "TransportError" })
+    expect(outcome.text).toContain("--allow-net=127.0.0.1")
+    expect(outcome.output).not.toContain(apiKey)
+    // Not retried: the default policy (2 retries) would wait at least 1.1 s.
+    expect(outcome.elapsedMs).toBeLessThan(1000)
+  })
+})
