@@ -1,0 +1,68 @@
+/**
+ * The exit codes of `lyzr-sessions`: one per error family, so scripts can tell "fix your input"
+ * from "check your key" from "try again later" without parsing text.
+ *
+ * | code | family        | errors                                                            |
+ * | ---- | ------------- | ----------------------------------------------------------------- |
+ * | 0    | ok            |                                                                   |
+ * | 1    | other         | anything unexpected (a bug: please report it)                      |
+ * | 2    | usage         | bad flags or arguments, bad config, `InvalidRequest`, `ValidationError` |
+ * | 3    | auth          | `Unauthorized`, `Forbidden`                                        |
+ * | 4    | not found     | `AgentNotFound`, `SessionNotFound`                                 |
+ * | 5    | rate limited  | `RateLimitExceeded`                                                |
+ * | 6    | unavailable   | `ServerError`, `TransportError`, `RequestTimeout`                  |
+ * | 7    | bad response  | `UnexpectedResponse`, `ResponseDecodeError`                        |
+ *
+ * @since 0.1.0
+ */
+import type { AgentSessionsError } from "@lyzr-effect/core"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const ExitCode = {
+  ok: 0,
+  other: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  rateLimited: 5,
+  unavailable: 6,
+  badResponse: 7
+} as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
+
+/**
+ * The exit code of an API error's family.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ofError = (error: AgentSessionsError): ExitCode => {
+  switch (error._tag) {
+    case "InvalidRequest":
+    case "ValidationError":
+      return ExitCode.usage
+    case "Unauthorized":
+    case "Forbidden":
+      return ExitCode.auth
+    case "AgentNotFound":
+    case "SessionNotFound":
+      return ExitCode.notFound
+    case "RateLimitExceeded":
+      return ExitCode.rateLimited
+    case "ServerError":
+    case "TransportError":
+    case "RequestTimeout":
+      return ExitCode.unavailable
+    case "UnexpectedResponse":
+    case "ResponseDecodeError":
+      return ExitCode.badResponse
+  }
+}
