@@ -38,6 +38,8 @@ const run = (args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<
       DENO_DIR: join(packageDir, "node_modules/.cache/deno"),
       DENO_NO_UPDATE_CHECK: "1",
       NO_COLOR: "1",
+      // Deno's fetch honours HTTP(S)_PROXY (Node's does not): keep loopback traffic off any proxy.
+      NO_PROXY: ["127.0.0.1", "localhost", process.env.NO_PROXY].filter(Boolean).join(","),
       ...options.env
     }
     for (const key of [...lyzrEnv, "LYZR_AGENT_ID"]) if (options.env?.[key] === undefined) delete env[key]
@@ -114,11 +116,15 @@ describe("deno", () => {
 
   it.concurrent("without --allow-net, a call fails at once with a TransportError naming --allow-net=<host>", async () => {
     const apiKey = "sk-deno-probe-secret-0123456789"
-    const outcome = await probe([allowEnv], { LYZR_API_KEY: apiKey, LYZR_BASE_URL: "http://127.0.0.1:45999" })
+    const outcome = await probe([allowEnv], {
+      LYZR_API_KEY: apiKey,
+      LYZR_BASE_URL: "http://127.0.0.1:45999",
+      LYZR_MAX_RETRIES: "10"
+    })
     expect(outcome, outcome.output).toMatchObject({ outcome: "failure", _tag: "TransportError" })
     expect(outcome.text).toContain("--allow-net=127.0.0.1")
     expect(outcome.output).not.toContain(apiKey)
-    // Not retried: the default policy (2 retries) would wait at least 1.1 s.
-    expect(outcome.elapsedMs).toBeLessThan(1000)
+    // Not retried: ten retries of the default backoff would wait at least 40 s.
+    expect(outcome.elapsedMs, outcome.output).toBeLessThan(5_000)
   })
 })
