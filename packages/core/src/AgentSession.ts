@@ -29,7 +29,8 @@ export type JsonValue =
 export const JsonValue: Schema.Schema<JsonValue> = Schema.Union(
   Schema.Null,
   Schema.Boolean,
-  Schema.Number,
+  // JSON has no NaN or Infinity: JSON.stringify would silently turn them into null.
+  Schema.Finite,
   Schema.String,
   Schema.Array(Schema.suspend((): Schema.Schema<JsonValue> => JsonValue)),
   Schema.Record({ key: Schema.String, value: Schema.suspend((): Schema.Schema<JsonValue> => JsonValue) })

@@ -3,7 +3,7 @@
  * long on-demand run) and the seed LYZR_PROPERTY_SEED (default fixed, so CI is reproducible).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Arbitrary, Cause, Effect, Exit, FastCheck as fc, Fiber, Option, Schema, TestClock } from "effect"
+import { Arbitrary, Cause, Effect, Either, Exit, FastCheck as fc, Fiber, Option, Schema, TestClock } from "effect"
 import { AgentSession } from "../src/index.ts"
 import type { AgentSessions } from "../src/index.ts"
 import { errorTags, hasDefect, json, seedSessionText, start, testKey, text } from "./support.ts"
@@ -80,6 +80,15 @@ const runToEnd = <A, E>(fiber: Fiber.RuntimeFiber<Exit.Exit<A, E>>) =>
     for (let i = 0; i < 6 && Option.isNone(yield* Fiber.poll(fiber)); i++) yield* TestClock.adjust("61 seconds")
     return yield* Fiber.join(fiber)
   })
+
+describe("JSON values", () => {
+  for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+    it(`metadata holding ${value} is not a valid AgentSession (JSON cannot carry it)`, () => {
+      const session = { id: "ase_b", agent_id: "agt_a", metadata: { n: value }, enabled: true, created_at: "2024-01-15T10:30:00Z" }
+      assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(AgentSession)(session)))
+    })
+  }
+})
 
 describe("properties", () => {
   it.effect.prop(
