@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Cause, Effect, Either, Exit, FastCheck as fc, Fiber, Option, Schema, TestClock } from "effect"
 import { AgentSession } from "../src/index.ts"
-import type { AgentSessions } from "../src/index.ts"
+import type { AgentSessions, AgentSessionsError } from "../src/index.ts"
 import { errorTags, hasDefect, json, seedSessionText, start, testKey, text } from "./support.ts"
 
 const numRuns = Number(process.env.LYZR_PROPERTY_RUNS ?? 100)
@@ -100,7 +100,7 @@ describe("properties", () => {
           if (e.transportFailure) throw new TypeError("fetch failed")
           return text(e.status, e.body, e.headers)
         }
-        const call = (s: Service) => (e.route === "list" ? s.list(e.agentId) : s.get("agt_a", "ase_b"))
+        const call = (s: Service): Effect.Effect<unknown, AgentSessionsError> => (e.route === "list" ? s.list(e.agentId) : s.get("agt_a", "ase_b"))
         const { fiber, sent } = yield* start(handler, call, { maxResponseBytes: 64 * 1024 })
         const exit = yield* runToEnd(fiber)
         assert.isAtMost(sent.length, 3 * 6)
