@@ -6,5 +6,6 @@ export default [
   "packages/node",
   "packages/cloudflare",
   "packages/deno",
-  "examples/node-quickstart"
+  "examples/node-quickstart",
+  "packages/cli"
 ]
