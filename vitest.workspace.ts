@@ -7,5 +7,6 @@ export default [
   "packages/cloudflare",
   "packages/deno",
   "examples/node-quickstart",
-  "packages/cli"
+  "packages/cli",
+  "examples/effect-app"
 ]
