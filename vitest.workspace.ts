@@ -7,6 +7,7 @@ export default [
   "packages/cloudflare",
   "packages/deno",
   "examples/node-quickstart",
+  "reliability",
   "packages/cli",
   "examples/effect-app"
 ]
