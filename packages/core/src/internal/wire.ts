@@ -82,9 +82,7 @@ export const parseBaseUrl = (input: string | URL, allowInsecureHttp: boolean): U
 /** A key that cannot be sent as a header value (CR/LF would split the header) is refused up front. */
 export const checkApiKey = (key: string): string | undefined => {
   if (key.length === 0) return "the API key is empty"
-  // eslint-disable-next-line no-control-regex
   if (/[\r\n]/.test(key)) return "the API key contains a line break (CR or LF)"
-  // eslint-disable-next-line no-control-regex
   if (/[^\x20-\x7e\t]/.test(key)) return "the API key contains characters that are not allowed in an HTTP header"
   return undefined
 }
