@@ -110,7 +110,9 @@ for (const { dir, manifest } of packages) {
   else pass("packed package.json: exports -> dist, types first, internal closed, peers, no workspace: ranges")
 
   const publint = run(bin("publint"), ["run", file, "--strict"])
-  if (publint.ok && !/warning|error|suggestion/i.test(publint.out.replace(/Running publint.*|Unpacking.*|Linting.*/g, ""))) {
+  if (
+    publint.ok && !/warning|error|suggestion/i.test(publint.out.replace(/Running publint.*|Unpacking.*|Linting.*/g, ""))
+  ) {
     pass("publint --strict")
   } else if (publint.ok) {
     fail(manifest.name, "publint --strict (suggestions)", publint.out)
@@ -185,24 +187,30 @@ if (packed.length > 0) {
     // Types as a user's project sees them: NodeNext, strict, and skipLibCheck off.
     writeFileSync(
       join(consumer, "consumer.ts"),
-      all.map((specifier, i) => `import * as entry${i} from ${JSON.stringify(specifier)}\nexport { entry${i} }\n`).join("")
+      all.map((specifier, i) => `import * as entry${i} from ${JSON.stringify(specifier)}\nexport { entry${i} }\n`).join(
+        ""
+      )
     )
     writeFileSync(
       join(consumer, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2022", "DOM", "DOM.Iterable"],
-          types: ["node"],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noEmit: true,
-          skipLibCheck: false
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            lib: ["ES2022", "DOM", "DOM.Iterable"],
+            types: ["node"],
+            strict: true,
+            exactOptionalPropertyTypes: true,
+            noEmit: true,
+            skipLibCheck: false
+          },
+          files: ["consumer.ts"]
         },
-        files: ["consumer.ts"]
-      }, null, 2)
+        null,
+        2
+      )
     )
     const tsc = run(process.execPath, [join(consumer, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
       cwd: consumer
