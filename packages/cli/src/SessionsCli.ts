@@ -115,7 +115,9 @@ const dump = Command.make(
       config,
       Effect.gen(function*() {
         const ids = yield* Effect.flatMap(AgentSessions, (sessions) => sessions.list(config.agent))
-        const progress = Progress.make(config.agent, ids.length, { enabled: config.progress })
+        const progress = Progress.make(config.agent, ids.length, {
+          enabled: config.progress && output.isTerminal(process.stderr)
+        })
         const options = { concurrency: config.concurrency }
         const kept: Array<AgentSession> = []
         const onSession = (found: AgentSession) =>
@@ -148,7 +150,7 @@ const dump = Command.make(
         if (config.format === "json") yield* output.printJson(kept.map(output.sessionJson))
         if (config.format === "table") {
           yield* output.writeLine(
-            output.sessionTable(kept, { color: output.isInteractive(process.stdout), columns: process.stdout.columns })
+            output.sessionTable(kept, { color: output.isInteractive(process.stdout), columns: process.stdout.columns || undefined })
           )
         }
         if (first !== undefined) return yield* new SomeSessionsFailed({ first, failed })

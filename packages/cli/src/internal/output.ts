@@ -9,9 +9,13 @@ const ansiPattern = /\x1b\[[0-?]*[ -/]*[@-~]/g
 
 export const stripAnsi = (text: string): string => text.replace(ansiPattern, "")
 
-/** Colour and progress only on a terminal, and never when NO_COLOR is set or TERM=dumb. */
+/** A terminal that understands cursor movement: where a progress bar may be drawn. */
+export const isTerminal = (stream: { readonly isTTY?: boolean | undefined }): boolean =>
+  stream.isTTY === true && process.env["TERM"] !== "dumb"
+
+/** Colour only on a terminal, and never when NO_COLOR is set (to anything but ""). */
 export const isInteractive = (stream: { readonly isTTY?: boolean | undefined }): boolean =>
-  stream.isTTY === true && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb"
+  isTerminal(stream) && (process.env["NO_COLOR"] ?? "") === ""
 
 /**
  * The default console, with ANSI escapes removed from what goes to a stream that is not a terminal

@@ -1,9 +1,9 @@
 /**
- * A one-line progress bar on stderr, drawn only when stderr is a terminal. Lines printed while it is
+ * A one-line progress bar on stderr, drawn only when enabled (the caller checks that stderr is a
+ * terminal: see `output.isTerminal`). Lines printed while it is
  * shown go through `print`, which clears the bar first, so output and bar never mix on one line.
  */
 import { Clock, Console, Effect } from "effect"
-import { isInteractive } from "./output.ts"
 
 export interface Progress {
   /** One more item done (failed or not). */
@@ -32,9 +32,20 @@ const silent: Progress = {
   clear: Effect.void
 }
 
-export const make = (label: string, total: number, options: { readonly enabled: boolean }): Progress => {
-  const stderr = process.stderr
-  if (!options.enabled || !isInteractive(stderr)) return silent
+/** Where the bar is drawn: stderr, or a stand-in in tests. */
+export interface Terminal {
+  readonly isTTY?: boolean | undefined
+  readonly columns?: number | undefined
+  readonly write: (text: string) => unknown
+}
+
+export const make = (
+  label: string,
+  total: number,
+  options: { readonly enabled: boolean; readonly stderr?: Terminal }
+): Progress => {
+  const stderr: Terminal = options.stderr ?? process.stderr
+  if (!options.enabled) return silent
   let done = 0
   let failed = 0
   let shown = false
@@ -45,7 +56,7 @@ export const make = (label: string, total: number, options: { readonly enabled: 
   })
   const draw = Effect.sync(() => {
     const text = bar(label, done, failed, total)
-    stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (stderr.columns ?? 80) - 1))}`)
+    stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (stderr.columns || 80) - 1))}`)
     shown = true
   })
   return {
