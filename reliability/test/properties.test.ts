@@ -281,14 +281,15 @@ describe(`properties over loopback sockets (${numRuns} runs each, seed ${seed})`
         const prefix = full.subarray(0, Math.floor(full.length * cut))
         const big = utf8(body.slice(0, -1) + `,"padding":"${"x".repeat(cap + pad)}"}`)
         const json: ReadonlyArray<readonly [string, string]> = [["content-type", "application/json"]]
-        const bytes = {
+        const byKind: Record<typeof kind, Uint8Array> = {
           "declared-longer": httpResponse("HTTP/1.1 200 OK", [...json, ["content-length", String(full.length)]], prefix),
           "chunked-unterminated": httpResponse("HTTP/1.1 200 OK", [...json, ["transfer-encoding", "chunked"]], chunked(prefix, 64, false)),
           "prefix": frame(200, json, prefix, "length"),
           "over-cap-declared": frame(200, json, big, "length"),
           "over-cap-chunked": frame(200, json, big, "chunked"),
           "over-cap-close": frame(200, json, big, "close")
-        }[kind]
+        }
+        const bytes = byKind[kind]
         server.respond = () => ({ bytes, close: kind !== "prefix" })
         const result = await settle(runtime, "get", kind)
         const expected = kind === "prefix" ? "ResponseDecodeError" : kind.startsWith("over-cap") ? "UnexpectedResponse" : "TransportError"
