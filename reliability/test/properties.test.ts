@@ -289,7 +289,7 @@ describe(`properties over loopback sockets (${numRuns} runs each, seed ${seed})`
           "over-cap-chunked": frame(200, json, big, "chunked"),
           "over-cap-close": frame(200, json, big, "close")
         }
-        const bytes = byKind[kind]
+        const bytes = byKind[kind] ?? new Uint8Array(0)
         server.respond = () => ({ bytes, close: kind !== "prefix" })
         const result = await settle(runtime, "get", kind)
         const expected = kind === "prefix" ? "ResponseDecodeError" : kind.startsWith("over-cap") ? "UnexpectedResponse" : "TransportError"
