@@ -85,7 +85,7 @@ export const capturePrintouts = async <A>(f: () => Promise<A>): Promise<{ result
   const chunks: Array<string> = []
   const methods = ["log", "error", "warn", "info", "debug"] as const
   const saved = methods.map((name) => console[name])
-  methods.forEach((name, i) => {
+  methods.forEach((name) => {
     console[name] = (...args: Array<unknown>) => {
       chunks.push(formatWithOptions({ colors: false, depth: 10 }, ...args))
     }
