@@ -1,0 +1,66 @@
+/** The results as Markdown (for BENCHMARKS.md) and as a console table. */
+import * as Os from "node:os"
+import type { Config, Results, Spread } from "./suite.ts"
+
+const us = (value: number) => value >= 100 ? value.toFixed(0) : value.toFixed(1)
+const x = (value: number) => `${value.toFixed(2)}×`
+const range = (s: Spread, f: (n: number) => string) => `${f(s.min)}–${f(s.max)}`
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+
+export const machine = (): string => {
+  const cpus = Os.cpus()
+  return `${cpus[0]?.model.trim() ?? "unknown CPU"} × ${cpus.length}, ${mib(Os.totalmem())} RAM, ` +
+    `${Os.type()} ${Os.release()}, Node ${process.version}`
+}
+
+export const markdown = (results: Results, config: Config, command: string): string => {
+  const lines: Array<string> = []
+  lines.push(`- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`)
+  lines.push(`- Machine: ${machine()}`)
+  lines.push(`- Command: \`${command}\``)
+  lines.push(
+    `- Rounds: ${config.rounds}, alternating every contender at each concurrency (order rotated per round), ` +
+      `after ${config.warmup} warm-up requests each; ` +
+      Object.entries(config.requests).map(([c, n]) => `${n} requests per round at concurrency ${c}`).join(", ") + "."
+  )
+  lines.push("")
+  lines.push("### Requests (loopback, fixed-body server in a child process)")
+  lines.push("")
+  lines.push(
+    "| endpoint | contender | concurrency | µs/request (median) | µs spread | × floor (median) | × floor spread | client CPU µs/request |"
+  )
+  lines.push("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+  for (const row of results.requests) {
+    lines.push(
+      `| ${row.kind} | ${row.name} | ${row.concurrency} | ${us(row.micros.median)} | ${range(row.micros, us)} | ` +
+        `**${x(row.ratio.median)}** | ${range(row.ratio, x)} | ${us(row.cpuMicros.median)} |`
+    )
+  }
+  lines.push("")
+  lines.push("### Decoding a list body (what `list()` does after the read: `JSON.parse` + the `SessionIds` schema)")
+  lines.push("")
+  lines.push("| shape | IDs | body | JSON.parse alone | JSON.parse + SessionIds | × JSON.parse |")
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |")
+  for (const row of results.decode) {
+    lines.push(
+      `| ${row.shape} | ${row.ids.toLocaleString("en-US")} | ${(row.bytes / 1024).toFixed(0)} KiB | ` +
+        `${row.parseMillis.toFixed(3)} ms | ${row.decodeMillis.toFixed(3)} ms | **${x(row.ratio)}** |`
+    )
+  }
+  lines.push("")
+  lines.push("### Heap (heapUsed after a full GC, one NodeLyzr layer, concurrency 64)")
+  lines.push("")
+  lines.push("| get() calls | heap used |")
+  lines.push("| ---: | ---: |")
+  for (const row of results.heap) lines.push(`| ${row.calls.toLocaleString("en-US")} | ${mib(row.heapUsedBytes)} |`)
+  const [first, last] = [results.heap[0], results.heap[results.heap.length - 1]]
+  if (first !== undefined && last !== undefined && last.calls > first.calls) {
+    const perCall = (last.heapUsedBytes - first.heapUsedBytes) / (last.calls - first.calls)
+    lines.push("")
+    lines.push(
+      `Growth: ${((last.heapUsedBytes - first.heapUsedBytes) / 1024).toFixed(0)} KiB over ` +
+        `${(last.calls - first.calls).toLocaleString("en-US")} calls (${perCall.toFixed(2)} bytes per call).`
+    )
+  }
+  return lines.join("\n")
+}
