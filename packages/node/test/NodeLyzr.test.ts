@@ -158,7 +158,9 @@ describe("NodeLyzr.layer over loopback sockets", () => {
 
   it.scopedLive("a connection reset is retried like any transport error", () =>
     Effect.gen(function*() {
-      const server = yield* serve((req, res, index) => index === 1 ? req.socket.destroy() : sendJson(res, 200, seedSession))
+      const server = yield* serve((req, res, index) =>
+        index === 1 ? req.socket.destroy() : sendJson(res, 200, seedSession)
+      )
       const result = yield* get.pipe(Effect.provide(sessionsAt(server.url, { maxRetries: 1 })))
       expect(result.id).toBe(session)
       expect(server.received).toHaveLength(2)

@@ -47,7 +47,12 @@ export const serve = (handler: Handler) =>
       })
   )
 
-export const sendJson = (res: Http.ServerResponse, status: number, body: unknown, headers: Http.OutgoingHttpHeaders = {}) => {
+export const sendJson = (
+  res: Http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Http.OutgoingHttpHeaders = {}
+) => {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     "content-type": "application/json",

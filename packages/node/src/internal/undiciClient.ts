@@ -5,7 +5,15 @@
  * `HttpClient.make` keeps the platform's semantics around it: the request span, abort on interruption,
  * and an unread body aborted once its response is garbage-collected.
  */
-import { Cookies, Headers, HttpClient, HttpClientError, HttpClientResponse, HttpIncomingMessage, UrlParams } from "@effect/platform"
+import {
+  Cookies,
+  Headers,
+  HttpClient,
+  HttpClientError,
+  HttpClientResponse,
+  HttpIncomingMessage,
+  UrlParams
+} from "@effect/platform"
 import type { HttpBody, HttpClientRequest } from "@effect/platform"
 import { Effect, Inspectable, Layer, Option, Stream } from "effect"
 import { Readable } from "node:stream"
