@@ -9,5 +9,6 @@ export default [
   "examples/node-quickstart",
   "reliability",
   "packages/cli",
-  "examples/effect-app"
+  "examples/effect-app",
+  "bench"
 ]
