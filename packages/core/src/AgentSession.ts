@@ -9,6 +9,15 @@ import { Schema } from "effect"
 /**
  * Any JSON value.
  *
+ * @example
+ * ```ts
+ * import { JsonValue } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * const metadata: JsonValue = { priority: "high", tags: ["billing"], attempts: 2 }
+ * const decoded = Schema.decodeUnknownSync(JsonValue)(JSON.parse(JSON.stringify(metadata)))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -74,6 +83,16 @@ export class AgentSession extends Schema.Class<AgentSession>("AgentSession")({
  * An entry of the list as the live service sends it: `{session_id, session_name, user_id, created_at}`.
  * Only `session_id` is required; the rest is not part of the documented contract.
  *
+ * @example
+ * ```ts
+ * import { SessionListEntry } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * // extra fields of the live service are accepted and dropped
+ * const entry = Schema.decodeUnknownSync(SessionListEntry)({ session_id: "ase_1", session_name: "Billing" })
+ * // entry: { session_id: "ase_1" }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -82,6 +101,16 @@ export const SessionListEntry = Schema.Struct({ session_id: Schema.String })
 /**
  * Both wire shapes of `GET /v1/agent/{agent_id}/sessions`: the documented `{"sessions": ["..."]}` and
  * the bare array of `{session_id, ...}` objects that Lyzr's service returns.
+ *
+ * @example
+ * ```ts
+ * import { SessionListWire } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * const isListBody = Schema.is(SessionListWire)
+ * isListBody({ sessions: ["ase_1"] }) // true: the documented shape
+ * isListBody([{ session_id: "ase_1" }]) // true: the shape the live service sends
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -96,6 +125,16 @@ const idOf = (entry: string | { readonly session_id: string }): string =>
 
 /**
  * The session IDs of an agent, decoded from either wire shape (and encoded to the documented one).
+ *
+ * @example
+ * ```ts
+ * import { SessionIds } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * const decode = Schema.decodeUnknownSync(SessionIds)
+ * decode({ sessions: ["ase_1", "ase_2"] }) // ["ase_1", "ase_2"]
+ * decode([{ session_id: "ase_1", session_name: "Billing" }]) // ["ase_1"]
+ * ```
  *
  * @since 0.1.0
  * @category schemas

@@ -13,6 +13,18 @@ import { Schema } from "effect"
 /**
  * The fields every error that came back from the service carries.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, ResponseFields } from "@lyzr-effect/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * // every error that came back from the service has these fields; log them for a support ticket
+ * const AboutError = Schema.Struct(ResponseFields)
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.tapError((error) => Effect.logError("Lyzr call failed", Schema.encodeSync(AboutError)(error)))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -34,6 +46,21 @@ export const ResponseFields = {
 /**
  * One entry of a FastAPI validation error's `detail` list.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, ValidationIssue } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.catchTag("ValidationError", (error) =>
+ *     Effect.log(
+ *       Array.isArray(error.detail)
+ *         ? error.detail.map((issue: ValidationIssue) => `${issue.loc.join(".")}: ${issue.msg}`).join("; ")
+ *         : error.message
+ *     ))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -46,6 +73,17 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("ValidationIs
 /**
  * 400 `invalid_request`, or an ID rejected before any request was sent (then `status` is absent).
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * // the ID was refused before any request was sent, or the service answered 400
+ * const handled = program.pipe(Effect.catchTag("InvalidRequest", (error) => Effect.logWarning(error.message)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -53,6 +91,18 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
 
 /**
  * 401 `unauthorized`: the API key is missing or not valid.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("Unauthorized", () => Effect.dieMessage("LYZR_API_KEY is missing or not valid"))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -62,6 +112,18 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 /**
  * 403 `forbidden`: the key may not read this agent or session.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("Forbidden", (error) => Effect.logWarning(`the key may not read this agent (${error.requestId})`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -69,6 +131,16 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", Resp
 
 /**
  * 404 `agent_not_found` (and any 404 of `list`).
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const ids = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_unknown")).pipe(
+ *   Effect.catchTag("AgentNotFound", () => Effect.succeed([]))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -78,6 +150,19 @@ export class AgentNotFound extends Schema.TaggedError<AgentNotFound>()("AgentNot
 /**
  * 404 `session_not_found` (and a 404 of `get` whose body names no code).
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const maybeSession = program.pipe(
+ *   Effect.asSome,
+ *   Effect.catchTag("SessionNotFound", () => Effect.succeedNone)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -85,6 +170,18 @@ export class SessionNotFound extends Schema.TaggedError<SessionNotFound>()("Sess
 
 /**
  * 422: FastAPI rejected the request; `detail` keeps the service's list of issues (or its text).
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("ValidationError", (error) => Effect.logWarning("rejected by the service", error.detail))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -98,6 +195,20 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()("Vali
  * 429 `rate_limit_exceeded` (Lyzr also answers 429 when credits are exhausted). `retryAfter` is the
  * wait the service asked for (`retry-after-ms` or `Retry-After`), when it sent one.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Duration, Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * // reached only once the retry policy gave up (or the wait asked for was over 60 s)
+ * const handled = program.pipe(
+ *   Effect.catchTag("RateLimitExceeded", (error) =>
+ *     Effect.logWarning(`rate limited; try again in ${Duration.format(error.retryAfter ?? Duration.seconds(60))}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -108,6 +219,19 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
 
 /**
  * A 5xx answer. 500, 502, 503 and 504 are retried.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * // 500, 502, 503 and 504 were already retried by the default policy
+ * const handled = program.pipe(
+ *   Effect.catchTag("ServerError", (error) => Effect.logError(`Lyzr answered ${error.status}`, error.requestId))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -121,6 +245,19 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
  * Any other status (408 and 409 are retried), a redirect that was not followed (to another origin,
  * without `Location`, or too many), or a response body over the size cap.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("UnexpectedResponse", (error) =>
+ *     Effect.logError(`status ${error.status}`, error.location ?? error.body ?? ""))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -133,6 +270,19 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
 /**
  * A 2xx response whose body is not JSON or not the documented shape.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * // a 2xx whose body is not the documented shape: keep the excerpt for the bug report
+ * const handled = program.pipe(
+ *   Effect.catchTag("ResponseDecodeError", (error) => Effect.logError(error.message, error.body ?? ""))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -143,6 +293,18 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 
 /**
  * The connection failed: refused, reset, DNS, TLS, or the body stream broke mid-way.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("TransportError", (error) => Effect.logError("could not reach Lyzr", error.cause ?? ""))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -156,6 +318,18 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 /**
  * One attempt took longer than the configured timeout (the timeout is per attempt).
  *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Duration, Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1"))
+ *
+ * const handled = program.pipe(
+ *   Effect.catchTag("RequestTimeout", (error) => Effect.logWarning(`no answer within ${Duration.format(error.timeout)}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -166,6 +340,19 @@ export class RequestTimeout extends Schema.TaggedError<RequestTimeout>()("Reques
 
 /**
  * Every error `AgentSessions` can fail with.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessionsError, SessionNotFound } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * // errors are Schema classes: send them over the wire and get typed errors back
+ * const toJson = Schema.encodeSync(Schema.parseJson(AgentSessionsError))
+ * const fromJson = Schema.decodeSync(Schema.parseJson(AgentSessionsError))
+ * const error: AgentSessionsError = fromJson(
+ *   toJson(new SessionNotFound({ message: "gone", status: 404, code: "session_not_found" }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -221,6 +408,17 @@ export const AgentSessionsError: Schema.Union<[
 /**
  * The errors of `list`: every error but `SessionNotFound`.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, type ListError } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const describe = (error: ListError): string => `${error._tag}: ${error.message}`
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.tapError((error) => Effect.logError(describe(error)))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -229,6 +427,17 @@ export type ListError = Exclude<AgentSessionsError, SessionNotFound>
 /**
  * The errors of `get`.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, type GetError } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const isGone = (error: GetError): boolean => error._tag === "SessionNotFound" || error._tag === "AgentNotFound"
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.get("agt_customer_support", "ase_1")).pipe(
+ *   Effect.catchIf(isGone, () => Effect.succeed(undefined))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -236,6 +445,27 @@ export type GetError = AgentSessionsError
 
 /**
  * The `_tag` of every error, for exhaustive handling and docs.
+ *
+ * @example
+ * ```ts
+ * import type { AgentSessionsErrorTag } from "@lyzr-effect/core"
+ *
+ * // a Record over every tag: the compiler points at it when a new error is added
+ * const httpStatus: Record<AgentSessionsErrorTag, number> = {
+ *   InvalidRequest: 400,
+ *   Unauthorized: 502,
+ *   Forbidden: 502,
+ *   AgentNotFound: 404,
+ *   SessionNotFound: 404,
+ *   ValidationError: 400,
+ *   RateLimitExceeded: 429,
+ *   ServerError: 502,
+ *   UnexpectedResponse: 502,
+ *   ResponseDecodeError: 502,
+ *   TransportError: 502,
+ *   RequestTimeout: 504
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models

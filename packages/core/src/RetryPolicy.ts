@@ -17,6 +17,16 @@ import type { AgentSessionsError } from "./AgentSessionsError.ts"
 /**
  * A retry policy: a `Schedule` fed with each failed attempt's error.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ * import { Schedule } from "effect"
+ *
+ * // any Schedule over the errors will do: here the default policy, at most 3 attempts in all
+ * const policy: RetryPolicy.RetryPolicy = RetryPolicy.make().pipe(Schedule.intersect(Schedule.recurs(2)))
+ * const AgentSessionsLive = AgentSessions.layer({ apiKey: process.env.LYZR_API_KEY ?? "", retryPolicy: policy })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -24,6 +34,14 @@ export type RetryPolicy = Schedule.Schedule<unknown, AgentSessionsError>
 
 /**
  * The knobs of {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@lyzr-effect/core"
+ *
+ * const options: RetryPolicy.Options = { maxRetries: 5, initialDelay: "200 millis", maxDelay: "5 seconds" }
+ * const policy = RetryPolicy.make(options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -42,6 +60,14 @@ export interface Options {
 /**
  * The defaults of {@link make}.
  *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@lyzr-effect/core"
+ * import { Duration } from "effect"
+ *
+ * console.log(RetryPolicy.defaults.maxRetries, Duration.format(RetryPolicy.defaults.maxRetryAfter)) // 2 "1m"
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -54,6 +80,16 @@ export const defaults = {
 
 /**
  * Whether a failure is worth another attempt.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.tapError((error) => Effect.log(RetryPolicy.isRetryable(error) ? "transient" : "permanent"))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category predicates
@@ -75,6 +111,19 @@ export const isRetryable = (error: AgentSessionsError): boolean => {
 
 /**
  * The wait the service asked for, if the error carries one.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ * import { Duration, Effect } from "effect"
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.tapError((error) => {
+ *     const wait = RetryPolicy.retryAfter(error)
+ *     return wait ? Effect.log(`the service asked to wait ${Duration.format(wait)}`) : Effect.void
+ *   })
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category getters
@@ -122,6 +171,14 @@ export const make = (options: Options = {}): RetryPolicy => {
 
 /**
  * A policy that never retries.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ *
+ * // fail on the first error, e.g. behind a queue that retries on its own
+ * const AgentSessionsLive = AgentSessions.layer({ apiKey: process.env.LYZR_API_KEY ?? "", retryPolicy: RetryPolicy.none })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
