@@ -36,6 +36,19 @@ import * as fixture from "./internal/fixture.ts"
  * `user_id` appear only in the "live" list shape of `/v1/agent/{agent_id}/sessions`;
  * when absent they default to the session id and `"emulator-user@example.com"`.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const session: Emulator.FixtureSession = {
+ *   id: "ase_refund_1",
+ *   description: "Refund request",
+ *   metadata: { channel: "email" },
+ *   enabled: true,
+ *   created_at: "2024-03-01T09:00:00Z"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +65,15 @@ export interface FixtureSession {
 /**
  * An agent and its sessions, in the order the list endpoint returns them.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const agent: Emulator.FixtureAgent = {
+ *   sessions: [{ id: "ase_1", description: "", metadata: {}, enabled: true, created_at: "2024-03-01T09:00:00Z" }]
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,6 +85,14 @@ export interface FixtureAgent {
  * Which agents an API key may read: `"*"` for every agent (an unknown agent is
  * then a 404), or a list of agent ids (any other agent, known or not, is a 403).
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const everyAgent: Emulator.KeyAccess = "*"
+ * const oneAgent: Emulator.KeyAccess = ["agt_customer_support"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -71,6 +101,17 @@ export type KeyAccess = "*" | ReadonlyArray<string>
 /**
  * The emulator's data: agents by id, and API keys by value. JSON-compatible,
  * so a fixture can live in a `.json` file (load it with {@link parseFixture}).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const fixture: Emulator.Fixture = {
+ *   agents: { agt_billing: { sessions: [] } },
+ *   keys: { "test-key": "*" }
+ * }
+ * const emu = Emulator.make({ fixture })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -107,6 +148,15 @@ export interface Fixture {
  *   then fails the body stream.
  * - `hang`: no answer, ever, until the client gives up (or the host closes).
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const slow: Emulator.Fault = { type: "latency", ms: 2_000 }
+ * const limited: Emulator.Fault = { type: "rateLimit", retryAfter: "1" }
+ * const emu = Emulator.make({ faults: [{ fault: slow }, { route: "get", times: 1, fault: limited }] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -138,6 +188,21 @@ export type Fault =
  * is below `probability`; if not, the next rule is considered. A rule's budget
  * is spent only when it applies.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make()
+ * // the next two calls of `get` for this session answer 503, then it heals
+ * const rule: Emulator.FaultRule = {
+ *   route: "get",
+ *   sessionId: "ase_customer_support_001",
+ *   times: 2,
+ *   fault: { type: "serverError", status: 503 }
+ * }
+ * emu.inject(rule)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -159,6 +224,15 @@ export interface FaultRule {
  * `"live"`: a bare array of `{session_id, session_name, user_id, created_at}`,
  * as the real service answers (and Lyzr Studio reads).
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * // "live": the bare array of {session_id, session_name, user_id, created_at} the real service sends
+ * const shape: Emulator.ListShape = "live"
+ * const emu = Emulator.make({ listShape: shape })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -166,6 +240,14 @@ export type ListShape = "documented" | "live"
 
 /**
  * Which endpoint a request addressed.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make()
+ * const gets = (route: Emulator.Route) => emu.requests.filter((request) => request.route === route).length
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -177,6 +259,16 @@ export type Route = "list" | "get" | "unknown"
  * latency fault) sent; it is `0` when no HTTP response is sent (`reset` before
  * headers, `hang`). `fault` is the applied fault's `type`. `apiKey` is recorded
  * so tests can assert where a key was (not) sent: this is a test tool.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make()
+ * await emu.handler(new Request("http://emulator/v1/agent/agt_customer_support/sessions"))
+ * const [first]: ReadonlyArray<Emulator.LoggedRequest> = emu.requests
+ * console.log(first?.route, first?.status, first?.apiKey) // "list" 401 undefined
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -204,6 +296,16 @@ export interface LoggedRequest {
  * - `Reset`: drop the connection without an HTTP response.
  * - `Hang`: never answer; release only when the client aborts or the host closes.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * // what a host does with the emulator's decision
+ * const emu = Emulator.make()
+ * const outcome: Emulator.Outcome = emu.dispatch(new Request("http://emulator/v1/agent/agt_x/sessions"))
+ * if (outcome._tag === "Respond") console.log(outcome.response.status, outcome.delayMs)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -213,6 +315,14 @@ export type Outcome =
   | { readonly _tag: "Hang" }
 
 /**
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const options: Emulator.Options = { listShape: "live", seed: 42, faults: [{ fault: { type: "latency", ms: 50 } }] }
+ * const emu = Emulator.make(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -230,6 +340,20 @@ export interface Options {
 /**
  * A running emulator. All state (request log, fault budgets, PRNG, request-id
  * counter) belongs to this object; nothing is shared between emulators.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu: Emulator.Emulator = Emulator.make()
+ * const response = await emu.handler(
+ *   new Request("http://emulator/v1/agent/agt_customer_support/sessions", {
+ *     headers: { "x-api-key": Emulator.keys.full }
+ *   })
+ * )
+ * console.log(response.status, await response.json()) // 200 { sessions: [...] }
+ * emu.reset()
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -270,6 +394,13 @@ export interface Emulator {
  * Creates an emulator. No I/O, timers or randomness happen until a request is
  * handled, so this is safe anywhere (a Worker builds it inside `fetch`).
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make({ faults: [{ route: "list", times: 1, fault: { type: "rateLimit", retryAfter: "1" } }] })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -289,6 +420,14 @@ export const make: (options?: Options) => Emulator = internal.make
  *
  * Keys: {@link keys}.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const fixture = Emulator.defaultFixture()
+ * console.log(Object.keys(fixture.agents)) // the agents served by default, e.g. "agt_customer_support"
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -299,6 +438,16 @@ export const defaultFixture: () => Fixture = fixture.defaultFixture
  * {@link Fixture} and returns a deep copy; throws a `TypeError` naming the
  * offending path otherwise.
  *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { readFileSync } from "node:fs"
+ *
+ * // throws a TypeError that names the bad path, e.g. "fixture.agents.agt_x.sessions[0].id"
+ * const fixture = Emulator.parseFixture(JSON.parse(readFileSync("fixture.json", "utf8")))
+ * const emu = Emulator.make({ fixture })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -308,6 +457,16 @@ export const parseFixture: (input: unknown) => Fixture = fixture.parseFixture
  * The API keys of {@link defaultFixture}: `full` reads every agent (an unknown
  * agent is a 404), `restricted` reads only `agt_customer_support` (every other
  * agent is a 403).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * const emu = Emulator.make()
+ * const request = new Request("http://emulator/v1/agent/agt_customer_support/sessions", {
+ *   headers: { "x-api-key": Emulator.keys.restricted }
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constants

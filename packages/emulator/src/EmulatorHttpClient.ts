@@ -66,6 +66,17 @@ const toWebRequest = (
 /**
  * An `HttpClient` backed by `emulator`.
  *
+ * @example
+ * ```ts
+ * import { Emulator, EmulatorHttpClient } from "@lyzr-effect/emulator"
+ * import { Effect } from "effect"
+ *
+ * const client = EmulatorHttpClient.make(Emulator.make())
+ * const status = client.get("http://emulator/v1/agent/agt_customer_support/sessions").pipe(
+ *   Effect.map((response) => response.status)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -101,6 +112,22 @@ export const make = (emulator: Emulator): HttpClient.HttpClient =>
 
 /**
  * A layer providing `HttpClient.HttpClient` backed by `emulator`.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Emulator, EmulatorHttpClient } from "@lyzr-effect/emulator"
+ * import { Effect, Layer } from "effect"
+ *
+ * // a test of your own code against the emulator, in process, no sockets
+ * const emu = Emulator.make()
+ * const TestLayer = AgentSessions.layer({ apiKey: Emulator.keys.full, baseUrl: "http://127.0.0.1" }).pipe(
+ *   Layer.provide(EmulatorHttpClient.layerHttpClient(emu))
+ * )
+ * const ids = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.provide(TestLayer)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers

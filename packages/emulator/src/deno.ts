@@ -24,6 +24,15 @@
 import type { Emulator } from "./Emulator.ts"
 
 /**
+ * @example
+ * ```ts
+ * import * as Emulator from "@lyzr-effect/emulator/Emulator"
+ * import { type ServeOptions, serveDeno } from "@lyzr-effect/emulator/deno"
+ *
+ * const options: ServeOptions = { hostname: "127.0.0.1", port: 8787 }
+ * const server = serveDeno(Emulator.make(), options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -35,6 +44,16 @@ export interface ServeOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import * as Emulator from "@lyzr-effect/emulator/Emulator"
+ * import { type Server, serveDeno } from "@lyzr-effect/emulator/deno"
+ *
+ * const server: Server = serveDeno(Emulator.make())
+ * console.log(server.url)
+ * await server.close()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,6 +95,16 @@ const droppedConnection = (): Response =>
 
 /**
  * Serves `emulator.dispatch` with `Deno.serve`.
+ *
+ * @example
+ * ```ts
+ * // deno run --allow-net=127.0.0.1 emulator.ts
+ * import * as Emulator from "@lyzr-effect/emulator/Emulator"
+ * import { serveDeno } from "@lyzr-effect/emulator/deno"
+ *
+ * const server = serveDeno(Emulator.make(), { port: 8787 })
+ * console.log(`LYZR_BASE_URL=${server.url}`)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -22,6 +22,15 @@ import type { Socket } from "node:net"
 import type { Emulator } from "./Emulator.ts"
 
 /**
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { type ServeOptions, serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const options: ServeOptions = { hostname: "127.0.0.1", port: 8787 }
+ * const server = await serveNode(Emulator.make(), options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -33,6 +42,16 @@ export interface ServeOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { type Server, serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const server: Server = await serveNode(Emulator.make())
+ * process.env.LYZR_BASE_URL = server.url
+ * await server.close()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -104,6 +123,16 @@ const send = async (response: Response, res: Http.ServerResponse, signal: AbortS
 
 /**
  * Serves `emulator.dispatch` over HTTP/1.1 with `node:http`.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const emu = Emulator.make({ listShape: "live" })
+ * const server = await serveNode(emu) // 127.0.0.1 on a free port
+ * console.log(`LYZR_BASE_URL=${server.url} LYZR_API_KEY=${Emulator.keys.full}`)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -32,6 +32,15 @@ import * as Emulator from "./Emulator.ts"
 /**
  * The bindings this Worker reads.
  *
+ * @example
+ * ```ts
+ * import worker, { type Env } from "@lyzr-effect/emulator/worker"
+ *
+ * // calling the Worker directly, e.g. from a test
+ * const env: Env = { EMULATOR_CONFIG: JSON.stringify({ listShape: "live" }) }
+ * const response = await worker.fetch(new Request("http://emulator/v1/agent/agt_customer_support/sessions"), env)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -91,6 +100,12 @@ const control = async (emulator: Emulator.Emulator, request: Request, path: stri
 
 /**
  * The Worker: `export { default } from "@lyzr-effect/emulator/worker"`.
+ *
+ * @example
+ * ```ts
+ * // worker.ts — the emulator as your Worker's entry module (wrangler.toml: main = "worker.ts")
+ * export { default } from "@lyzr-effect/emulator/worker"
+ * ```
  *
  * @since 0.1.0
  * @category handlers
