@@ -16,6 +16,7 @@ import {
   agentOf,
   burstAt,
   burstRule,
+  burstSize,
   faultRules,
   kindOf,
   scaled,
@@ -83,7 +84,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
       let outcomes = await runtime.runPromise(
         Effect.forEach(
           Array.from({ length: calls }, (_, i) => i),
-          (i) => Effect.zipRight(Effect.sync(() => bursts.has(i) && emulator.inject(burstRule)), soakCall(i)),
+          (i) => Effect.zipRight(Effect.sync(() => bursts.has(i) && emulator.inject(burstRule(burstSize(calls)))), soakCall(i)),
           { concurrency }
         )
       )
