@@ -27,6 +27,8 @@ import {
 } from "./support/soak.ts"
 
 const calls = scaled("RELIABILITY_SOAK", 1_000, 10_000)
+// Room for a busy machine: about 50 calls/s at worst seen, 1,000/s when idle.
+const testTimeout = Math.max(120_000, calls * 60)
 const concurrency = 64
 const maxRetries = 2
 // Short waits so the run is about faults, not sleeping: backoff from 10 ms. The per-attempt timeout
@@ -131,7 +133,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
     } finally {
       await server.close()
     }
-  })
+  }, testTimeout)
 })
 
 describe("interrupting a call mid-retry", () => {

@@ -21,6 +21,7 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const calls = scaled("RELIABILITY_RUNTIME_SOAK", 200, 1_000)
 const concurrency = 64
 const maxAttempts = 3
+const testTimeout = Math.max(120_000, calls * 300)
 
 /** The emulator with the soak's faults, served on loopback; four bursts of 503s spread over the run. */
 const soakServer = async (seed: number) => {
@@ -69,7 +70,7 @@ describe("fault soak on the other runtimes", () => {
           {
             cwd: packageDir,
             env: { ...process.env, DENO_DIR: join(packageDir, "node_modules/.cache/deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-            timeout: 110_000,
+            timeout: testTimeout - 10_000,
             maxBuffer: 64 * 1024 * 1024
           },
           (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
@@ -87,7 +88,7 @@ describe("fault soak on the other runtimes", () => {
     } finally {
       await close()
     }
-  }, 120_000)
+  }, testTimeout)
 
   it.concurrent(`Workers: ${calls} calls through CloudflareLyzr.layerEnv in real workerd (Miniflare)`, async () => {
     const { close, emulator, server } = await soakServer(13)
@@ -120,5 +121,5 @@ describe("fault soak on the other runtimes", () => {
       await mf.dispose()
       await close()
     }
-  }, 120_000)
+  }, testTimeout)
 })
