@@ -35,6 +35,20 @@ import * as RetryPolicy from "./RetryPolicy.ts"
 /**
  * How to reach the service. Only `apiKey` is required.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, type AgentSessionsOptions, RetryPolicy } from "@lyzr-effect/core"
+ * import { Redacted } from "effect"
+ *
+ * const options: AgentSessionsOptions = {
+ *   apiKey: Redacted.make(process.env.LYZR_API_KEY ?? ""),
+ *   baseUrl: "https://agent-prod.studio.lyzr.ai",
+ *   timeout: "10 seconds",
+ *   retryPolicy: RetryPolicy.make({ maxRetries: 4, maxDelay: "2 seconds" })
+ * }
+ * const AgentSessionsLive = AgentSessions.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +76,18 @@ export interface AgentSessionsOptions {
 /**
  * The service: the two endpoints.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, type AgentSessionsService } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * // a function of the service, e.g. to pass it to code that is not an Effect generator
+ * const firstSession = (sessions: AgentSessionsService, agentId: string) =>
+ *   Effect.flatMap(sessions.list(agentId), (ids) => sessions.get(agentId, ids[0] ?? ""))
+ *
+ * const program = Effect.flatMap(AgentSessions, (sessions) => firstSession(sessions, "agt_customer_support"))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -80,6 +106,20 @@ export interface AgentSessionsService {
 
 /**
  * The defaults of {@link AgentSessionsOptions}.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions } from "@lyzr-effect/core"
+ *
+ * // spelling the defaults out is the same as leaving these options away
+ * const AgentSessionsLive = AgentSessions.layer({
+ *   apiKey: process.env.LYZR_API_KEY ?? "",
+ *   baseUrl: "https://agent-dev.test.studio.lyzr.ai",
+ *   timeout: "30 seconds",
+ *   maxResponseBytes: 8 * 1024 * 1024,
+ *   maxRedirects: 5
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -103,6 +143,19 @@ const describeCause = (cause: unknown): string => {
 /**
  * Builds the service on the `HttpClient` in context. Fails with a `ConfigError` for a key with CR/LF
  * (or otherwise unsendable), a base URL that is not http(s), or plain http to a non-loopback host.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * // the service as a value, without a layer (e.g. several services with different keys)
+ * const program = Effect.gen(function*() {
+ *   const sessions = yield* AgentSessions.make({ apiKey: process.env.LYZR_API_KEY ?? "" })
+ *   return yield* sessions.list("agt_customer_support")
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -352,6 +405,19 @@ const parseTimeout = (value: string): Either.Either<Duration.Duration, string> =
 /**
  * The options read from Effect `Config`: `LYZR_API_KEY` (redacted), `LYZR_BASE_URL`, `LYZR_TIMEOUT`
  * (milliseconds or a duration such as `"30 seconds"`), `LYZR_MAX_RETRIES`, `LYZR_ALLOW_INSECURE_HTTP`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { ConfigProvider, Effect, Layer } from "effect"
+ *
+ * // the options from a map instead of the environment (Workers bindings, a config file, tests)
+ * const provider = ConfigProvider.fromMap(new Map([["LYZR_API_KEY", "my-key"], ["LYZR_TIMEOUT", "10 seconds"]]))
+ * const AgentSessionsLive = Layer.unwrapEffect(
+ *   Effect.map(AgentSessions.config, (options) => AgentSessions.layer(options))
+ * ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(Layer.setConfigProvider(provider)))
+ * ```
  *
  * @since 0.1.0
  * @category config
