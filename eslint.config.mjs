@@ -14,6 +14,9 @@ export default tseslint.config(
       "**/build/**",
       "**/.wrangler/**",
       "**/coverage/**",
+      // scratch files that .gitignore keeps out of the repository (bench experiments)
+      "**/*.tmp.ts",
+      "**/*.tmp/**",
       "**/*.d.ts"
     ]
   },
