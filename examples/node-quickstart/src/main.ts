@@ -40,7 +40,10 @@ const target = Effect.gen(function*() {
   }
 })
 
-const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width))
+const cell = (
+  text: string,
+  width: number
+) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width))
 
 const metadataSummary = (session: AgentSession) =>
   Object.entries(session.metadata)
@@ -55,7 +58,12 @@ const table = (sessions: ReadonlyArray<AgentSession>) => {
     row(["id", "enabled", "created (UTC)", "metadata"]),
     row(widths.map((w) => "-".repeat(w))),
     ...sessions.map((s) =>
-      row([s.id, s.enabled ? "yes" : "no", DateTime.formatIso(s.created_at).slice(0, 16).replace("T", " "), metadataSummary(s)])
+      row([
+        s.id,
+        s.enabled ? "yes" : "no",
+        DateTime.formatIso(s.created_at).slice(0, 16).replace("T", " "),
+        metadataSummary(s)
+      ])
     )
   ].join("\n")
 }
@@ -66,46 +74,50 @@ const tour = (
   wrongKeyLayer: Layer.Layer<AgentSessions, ConfigError.ConfigError>
 ) =>
   Effect.gen(function*() {
-  const sessions = yield* AgentSessions
+    const sessions = yield* AgentSessions
 
-  // 1. The agent's session IDs, then each session, four at a time.
-  const ids = yield* sessions.list(agentId)
-  yield* Console.log(`${agentId} has ${ids.length} sessions`)
-  const details = yield* Effect.forEach(ids, (id) => sessions.get(agentId, id), { concurrency: 4 })
-  yield* Console.log(`\n${table(details)}\n`)
+    // 1. The agent's session IDs, then each session, four at a time.
+    const ids = yield* sessions.list(agentId)
+    yield* Console.log(`${agentId} has ${ids.length} sessions`)
+    const details = yield* Effect.forEach(ids, (id) => sessions.get(agentId, id), { concurrency: 4 })
+    yield* Console.log(`\n${table(details)}\n`)
 
-  // 2. Typed errors, handled by tag.
-  yield* Console.log("Typed errors, handled:")
-  yield* sessions.get(agentId, "ase_does_not_exist").pipe(
-    Effect.flatMap(() => Console.log("  unexpected: the unknown session was found")),
-    Effect.catchTag("SessionNotFound", (error) =>
-      Console.log(
-        `  SessionNotFound  status=${error.status} code=${error.code} requestId=${error.requestId}: ${error.message}`
-      ))
-  )
-  yield* Effect.flatMap(AgentSessions, (wrong) => wrong.list(agentId)).pipe(
-    Effect.provide(wrongKeyLayer),
-    Effect.flatMap(() => Console.log("  unexpected: the wrong key was accepted")),
-    Effect.catchTag("Unauthorized", (error) =>
-      Console.log(`  Unauthorized     status=${error.status} requestId=${error.requestId}: ${error.message}`))
-  )
-
-  // 3. A rate limit healed by the retry policy (the emulator injects one 429 with Retry-After: 1).
-  if (emulator !== undefined && ids[0] !== undefined) {
-    emulator.inject({ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "1" } })
-    const started = yield* Clock.currentTimeMillis
-    const session = yield* sessions.get(agentId, ids[0]).pipe(
-      // Show the SDK's own debug line for the retry.
-      Logger.withMinimumLogLevel(LogLevel.Debug)
+    // 2. Typed errors, handled by tag.
+    yield* Console.log("Typed errors, handled:")
+    yield* sessions.get(agentId, "ase_does_not_exist").pipe(
+      Effect.flatMap(() => Console.log("  unexpected: the unknown session was found")),
+      Effect.catchTag("SessionNotFound", (error) =>
+        Console.log(
+          `  SessionNotFound  status=${error.status} code=${error.code} requestId=${error.requestId}: ${error.message}`
+        ))
     )
-    const waited = ((yield* Clock.currentTimeMillis) - started) / 1000
-    const limited = emulator.requests.filter((request) => request.status === 429).length
-    yield* Console.log(
-      `  RateLimitExceeded healed: ${limited} answer 429 with Retry-After: 1, retried after ${waited.toFixed(1)} s, ` +
-        `got ${session.id}`
+    yield* Effect.flatMap(AgentSessions, (wrong) => wrong.list(agentId)).pipe(
+      Effect.provide(wrongKeyLayer),
+      Effect.flatMap(() => Console.log("  unexpected: the wrong key was accepted")),
+      Effect.catchTag("Unauthorized", (error) =>
+        Console.log(`  Unauthorized     status=${error.status} requestId=${error.requestId}: ${error.message}`))
     )
-  }
-})
+
+    // 3. A rate limit healed by the retry policy (the emulator injects one 429 with Retry-After: 1).
+    if (emulator !== undefined && ids[0] !== undefined) {
+      emulator.inject({ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "1" } })
+      const started = yield* Clock.currentTimeMillis
+      const session = yield* sessions.get(agentId, ids[0]).pipe(
+        // Show the SDK's own debug line for the retry.
+        Logger.withMinimumLogLevel(LogLevel.Debug)
+      )
+      const waited = ((yield* Clock.currentTimeMillis) - started) / 1000
+      const limited = emulator.requests.filter((request) =>
+        request.status === 429
+      ).length
+      yield* Console.log(
+        `  RateLimitExceeded healed: ${limited} answer 429 with Retry-After: 1, retried after ${
+          waited.toFixed(1)
+        } s, ` +
+          `got ${session.id}`
+      )
+    }
+  })
 
 const main = Effect.gen(function*() {
   const { agentId, emulator, layer, title, wrongKeyLayer } = yield* target

@@ -11,9 +11,14 @@ const tsx = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url))
 const runQuickstart = (env: Record<string, string>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("LYZR_")))
-    execFile(tsx, ["src/main.ts"], { cwd: root, env: { ...clean, ...env }, timeout: 50_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr })
-    })
+    execFile(
+      tsx,
+      ["src/main.ts"],
+      { cwd: root, env: { ...clean, ...env }, timeout: 50_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr })
+      }
+    )
   })
 
 describe("the quickstart", () => {

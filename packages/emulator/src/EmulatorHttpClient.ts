@@ -97,7 +97,9 @@ export const make = (emulator: Emulator): HttpClient.HttpClient =>
           // Pending until the fiber is interrupted (which aborts `signal`).
           return Effect.async<never, HttpClientError.RequestError>((resume) => {
             const onAbort = () =>
-              resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+              resume(
+                Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason }))
+              )
             if (signal.aborted) return onAbort()
             signal.addEventListener("abort", onAbort, { once: true })
             return Effect.sync(() => signal.removeEventListener("abort", onAbort))

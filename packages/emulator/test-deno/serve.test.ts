@@ -1,8 +1,8 @@
 // Runs under the real Deno binary (see test/deno.test.ts, which spawns
 // `deno test --allow-net=127.0.0.1` on this file). Imports the emulator's
 // TypeScript sources directly: no npm, no network.
-import * as Emulator from "../src/Emulator.ts"
 import { serveDeno } from "../src/deno.ts"
+import * as Emulator from "../src/Emulator.ts"
 
 const headers = { "x-api-key": Emulator.keys.full }
 const list = "/v1/agent/agt_customer_support/sessions"
@@ -79,17 +79,20 @@ Deno.test("serves the documented errors", async () => {
 })
 
 Deno.test("rateLimit fault: 429 with retry headers, then served", async () => {
-  await withServer({ faults: [{ times: 1, fault: { type: "rateLimit", retryAfter: "2", retryAfterMs: "2000" } }] }, async (url) => {
-    const limited = await fetch(url + get, { headers })
-    assertEquals(
-      [limited.status, limited.headers.get("retry-after"), limited.headers.get("retry-after-ms")],
-      [429, "2", "2000"]
-    )
-    assertEquals((await limited.json()).error.code, "rate_limit_exceeded")
-    const ok = await fetch(url + get, { headers })
-    assertEquals(ok.status, 200)
-    await ok.body?.cancel()
-  })
+  await withServer(
+    { faults: [{ times: 1, fault: { type: "rateLimit", retryAfter: "2", retryAfterMs: "2000" } }] },
+    async (url) => {
+      const limited = await fetch(url + get, { headers })
+      assertEquals(
+        [limited.status, limited.headers.get("retry-after"), limited.headers.get("retry-after-ms")],
+        [429, "2", "2000"]
+      )
+      assertEquals((await limited.json()).error.code, "rate_limit_exceeded")
+      const ok = await fetch(url + get, { headers })
+      assertEquals(ok.status, 200)
+      await ok.body?.cancel()
+    }
+  )
 })
 
 Deno.test("latency fault delays the response", async () => {

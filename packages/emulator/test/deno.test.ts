@@ -12,7 +12,9 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const denoCommand = (): { readonly command: string; readonly prefix: ReadonlyArray<string> } => {
   const dir = dirname(createRequire(join(packageDir, "package.json")).resolve("deno/package.json"))
   const binary = join(dir, process.platform === "win32" ? "deno.exe" : "deno")
-  return existsSync(binary) ? { command: binary, prefix: [] } : { command: process.execPath, prefix: [join(dir, "bin.cjs")] }
+  return existsSync(binary)
+    ? { command: binary, prefix: [] }
+    : { command: process.execPath, prefix: [join(dir, "bin.cjs")] }
 }
 
 const run = (args: ReadonlyArray<string>) =>

@@ -27,7 +27,9 @@ describe("fault rules", () => {
 
   it("route '*' and an absent route match any request, unknown routes included", async () => {
     for (const route of ["*", undefined] as const) {
-      const emu = Emulator.make({ faults: [{ ...(route ? { route } : {}), fault: { type: "serverError", status: 503 } }] })
+      const emu = Emulator.make({
+        faults: [{ ...(route ? { route } : {}), fault: { type: "serverError", status: 503 } }]
+      })
       expect((await call(emu, list)).status).toBe(503)
       expect((await call(emu, get)).status).toBe(503)
       expect((await call(emu, "/nowhere")).status).toBe(503)
@@ -150,13 +152,20 @@ describe("faults", () => {
   it("status sends a string body verbatim, and an empty body when none is given", async () => {
     const emu = Emulator.make({
       faults: [
-        { times: 1, fault: { type: "status", status: 400, body: "<h1>Bad</h1>", headers: { "content-type": "text/html" } } },
+        {
+          times: 1,
+          fault: { type: "status", status: 400, body: "<h1>Bad</h1>", headers: { "content-type": "text/html" } }
+        },
         { times: 1, fault: { type: "status", status: 500 } },
         { times: 1, fault: { type: "status", status: 204, body: "ignored" } }
       ]
     })
     const html = await call(emu, list)
-    expect([html.status, html.headers.get("content-type"), await html.text()]).toEqual([400, "text/html", "<h1>Bad</h1>"])
+    expect([html.status, html.headers.get("content-type"), await html.text()]).toEqual([
+      400,
+      "text/html",
+      "<h1>Bad</h1>"
+    ])
     const empty = await call(emu, list)
     expect([empty.status, await empty.text()]).toEqual([500, ""])
     const noContent = await call(emu, list)
@@ -248,7 +257,10 @@ describe("faults", () => {
       ]
     })
     const first = await call(emu, list)
-    expect([first.status, first.headers.get("location")]).toEqual([302, "https://elsewhere.example/v1/agent/x/sessions"])
+    expect([first.status, first.headers.get("location")]).toEqual([
+      302,
+      "https://elsewhere.example/v1/agent/x/sessions"
+    ])
     const second = await call(emu, list)
     expect([second.status, second.headers.get("location")]).toEqual([308, "/v1/agent/agt_customer_support/sessions"])
   })

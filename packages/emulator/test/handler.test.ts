@@ -107,7 +107,14 @@ describe("GET /v2/agents/{agent_id}/sessions/{session_id}", () => {
     const text = await res.text()
     expect(JSON.parse(text)).toEqual(example)
     // Field order as in the document.
-    expect(Object.keys(JSON.parse(text))).toEqual(["id", "agent_id", "description", "metadata", "enabled", "created_at"])
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "id",
+      "agent_id",
+      "description",
+      "metadata",
+      "enabled",
+      "created_at"
+    ])
   })
 
   it("returns a disabled session with enabled: false", async () => {
@@ -138,7 +145,9 @@ describe("GET /v2/agents/{agent_id}/sessions/{session_id}", () => {
 
   it("answers 401 unauthorized without a key and with an unknown key", async () => {
     for (const key of [null, "", "nope"]) {
-      const { status, body } = await error(await call(Emulator.make(), getPath(support, "ase_customer_support_001"), { key }))
+      const { status, body } = await error(
+        await call(Emulator.make(), getPath(support, "ase_customer_support_001"), { key })
+      )
       expect(status).toBe(401)
       expect(body.error.code).toBe("unauthorized")
     }
@@ -146,7 +155,9 @@ describe("GET /v2/agents/{agent_id}/sessions/{session_id}", () => {
 
   it("answers 403 forbidden when the key may not read the agent", async () => {
     const { status, body } = await error(
-      await call(Emulator.make(), getPath("agt_sales_assistant", "ase_sales_lead_101"), { key: Emulator.keys.restricted })
+      await call(Emulator.make(), getPath("agt_sales_assistant", "ase_sales_lead_101"), {
+        key: Emulator.keys.restricted
+      })
     )
     expect(status).toBe(403)
     expect(body.error.code).toBe("forbidden")
@@ -161,7 +172,9 @@ describe("GET /v2/agents/{agent_id}/sessions/{session_id}", () => {
   it("answers 404 session_not_found for an unknown session", async () => {
     const { status, body } = await error(await call(Emulator.make(), getPath(support, "ase_nope")))
     expect(status).toBe(404)
-    expect(body).toEqual({ error: { code: "session_not_found", message: "Session with the specified ID does not exist" } })
+    expect(body).toEqual({
+      error: { code: "session_not_found", message: "Session with the specified ID does not exist" }
+    })
   })
 
   it("answers 404 session_not_found for another agent's session", async () => {
@@ -188,7 +201,9 @@ describe("routing", () => {
   })
 
   it("answers 404 {detail: Not Found} for unknown routes, trailing slashes and empty parameters", async () => {
-    for (const path of ["/", "/v1/agents/agt_customer_support/sessions", `${listPath(support)}/`, "/v1/agent//sessions"]) {
+    for (
+      const path of ["/", "/v1/agents/agt_customer_support/sessions", `${listPath(support)}/`, "/v1/agent//sessions"]
+    ) {
       const res = await call(Emulator.make(), path)
       expect(res.status).toBe(404)
       expect(await res.json()).toEqual({ detail: "Not Found" })
@@ -285,7 +300,13 @@ describe("fixtures", () => {
     const json = JSON.stringify({
       agents: {
         agt_custom: {
-          sessions: [{ id: "ase_one", description: "d", metadata: { k: [1] }, enabled: true, created_at: "2025-01-01T00:00:00Z" }]
+          sessions: [{
+            id: "ase_one",
+            description: "d",
+            metadata: { k: [1] },
+            enabled: true,
+            created_at: "2025-01-01T00:00:00Z"
+          }]
         }
       },
       keys: { k1: ["agt_custom"] }
@@ -300,7 +321,12 @@ describe("fixtures", () => {
       created_at: "2025-01-01T00:00:00Z"
     })
     expect(await (await call(emu, listPath("agt_custom"), { key: "k1" })).json()).toEqual([
-      { session_id: "ase_one", session_name: "ase_one", user_id: "emulator-user@example.com", created_at: "2025-01-01T00:00:00Z" }
+      {
+        session_id: "ase_one",
+        session_name: "ase_one",
+        user_id: "emulator-user@example.com",
+        created_at: "2025-01-01T00:00:00Z"
+      }
     ])
     // The default keys are not in this fixture.
     expect((await call(emu, listPath("agt_custom"))).status).toBe(401)

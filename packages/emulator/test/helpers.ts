@@ -24,8 +24,7 @@ export const call = (
 export const example = {
   id: "ase_customer_support_001",
   agent_id: "agt_customer_support",
-  description:
-    "Customer support session for billing inquiry regarding account charges and payment processing issues",
+  description: "Customer support session for billing inquiry regarding account charges and payment processing issues",
   metadata: {
     customer_id: "customer_12345",
     customer_email: "customer@example.com",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { Emulator } from "../src/index.ts"
-import { type Server, serveNode } from "../src/node.ts"
+import { serveNode, type Server } from "../src/node.ts"
 import { example, getPath, listPath } from "./helpers.ts"
 
 const headers = { "x-api-key": Emulator.keys.full }
@@ -49,7 +49,7 @@ describe("serveNode", () => {
     const server = await serve(Emulator.make({ listShape: "live" }))
     const listed = await fetch(server.url + list, { headers })
     expect(listed.status).toBe(200)
-    expect((await listed.json())).toHaveLength(3)
+    expect(await listed.json()).toHaveLength(3)
     const got = await fetch(server.url + get, { headers })
     expect(got.status).toBe(200)
     expect(got.headers.get("x-request-id")).toMatch(/^req_/)
@@ -136,7 +136,9 @@ describe("serveNode", () => {
   })
 
   it("hugeBody: a client that stops reading early does not break the server", async () => {
-    const server = await serve(Emulator.make({ faults: [{ times: 1, fault: { type: "hugeBody", bytes: 64 * 1024 * 1024 } }] }))
+    const server = await serve(
+      Emulator.make({ faults: [{ times: 1, fault: { type: "hugeBody", bytes: 64 * 1024 * 1024 } }] })
+    )
     const res = await fetch(server.url + list, { headers })
     const reader = res.body!.getReader()
     await reader.read()
@@ -145,7 +147,9 @@ describe("serveNode", () => {
   })
 
   it("redirect sends the 3xx with its location (seen with redirect: manual)", async () => {
-    const server = await serve(Emulator.make({ faults: [{ fault: { type: "redirect", status: 307, location: "http://other.example/" } }] }))
+    const server = await serve(
+      Emulator.make({ faults: [{ fault: { type: "redirect", status: 307, location: "http://other.example/" } }] })
+    )
     const res = await fetch(server.url + list, { headers, redirect: "manual" })
     expect([res.status, res.headers.get("location")]).toEqual([307, "http://other.example/"])
   })

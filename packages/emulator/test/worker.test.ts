@@ -54,11 +54,13 @@ beforeAll(async () => {
   const script = await bundle()
   plain = start(script, {})
   scripted = start(script, {
-    EMULATOR_CONFIG: JSON.stringify({
-      listShape: "live",
-      seed: 7,
-      faults: [{ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "3" } }]
-    } satisfies Emulator.Options)
+    EMULATOR_CONFIG: JSON.stringify(
+      {
+        listShape: "live",
+        seed: 7,
+        faults: [{ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "3" } }]
+      } satisfies Emulator.Options
+    )
   })
   await Promise.all([plain.ready, scripted.ready])
 }, 30_000)
@@ -114,7 +116,9 @@ describe("the Worker in workerd (Miniflare)", () => {
     const failed = await plain.dispatchFetch(origin + list, { headers })
     expect(failed.status).toBe(503)
     await failed.arrayBuffer()
-    const log = await (await plain.dispatchFetch(`${origin}/__emulator/requests`)).json() as Array<Emulator.LoggedRequest>
+    const log = await (await plain.dispatchFetch(`${origin}/__emulator/requests`)).json() as Array<
+      Emulator.LoggedRequest
+    >
     expect(log.at(-1)).toMatchObject({ route: "list", status: 503, fault: "serverError" })
     const reset = await plain.dispatchFetch(`${origin}/__emulator/reset`, { method: "POST" })
     expect(reset.status).toBe(204)

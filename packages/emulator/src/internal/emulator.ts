@@ -123,7 +123,11 @@ const sessionBody = (agentId: string, s: FixtureSession) => ({
 const listBody = (listShape: ListShape, sessions: ReadonlyArray<FixtureSession>): unknown =>
   listShape === "live" ? sessions.map(liveItem) : { sessions: sessions.map((s) => s.id) }
 
-type Access = { readonly _tag: "Allowed" } | { readonly _tag: "Denied"; readonly status: 401 | 403; readonly why: string }
+type Access = { readonly _tag: "Allowed" } | {
+  readonly _tag: "Denied"
+  readonly status: 401 | 403
+  readonly why: string
+}
 
 const access = (fixture: Fixture, apiKey: string | undefined, agentId: string): Access => {
   if (apiKey === undefined || apiKey === "") return { _tag: "Denied", status: 401, why: "Missing API key" }
@@ -167,7 +171,9 @@ const serve = (fixture: Fixture, listShape: ListShape, ctx: Context): Response =
   if (!sessionIdPattern.test(sessionId)) {
     return v2Error(ctx, 400, "invalid_request", "Invalid session_id format: must match ^ase_[0-9a-zA-Z_-]+$")
   }
-  if (granted._tag === "Denied") return v2Error(ctx, 403, "forbidden", "Insufficient permissions for accessing this session")
+  if (granted._tag === "Denied") {
+    return v2Error(ctx, 403, "forbidden", "Insufficient permissions for accessing this session")
+  }
   const agent = findAgent(fixture, agentId)
   if (agent === undefined) return v2Error(ctx, 404, "agent_not_found", "Agent with the specified ID does not exist")
   const session = agent.sessions.find((s) => s.id === sessionId)

@@ -1,10 +1,12 @@
 import type { Fixture, FixtureAgent, FixtureSession, KeyAccess } from "../Emulator.ts"
 
 /** @internal */
-export const keys = Object.freeze({
-  full: "lyzr-emulator-key",
-  restricted: "lyzr-emulator-restricted-key"
-} as const)
+export const keys = Object.freeze(
+  {
+    full: "lyzr-emulator-key",
+    restricted: "lyzr-emulator-restricted-key"
+  } as const
+)
 
 /** @internal */
 export const legacyAgentId = "66b1f2a9c4e5d60718293a4b"
@@ -154,8 +156,7 @@ export const defaultFixture = (): Fixture => ({
   }
 })
 
-const isRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const fail = (path: string, expected: string): never => {
   throw new TypeError(`Invalid emulator fixture at ${path}: expected ${expected}`)
