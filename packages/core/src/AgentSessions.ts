@@ -187,11 +187,15 @@ export const make = (
 
     // Defence in depth: no text built from an underlying error or from a response (a server may echo
     // the key in a body, header or Location) may carry the key into an error or a log.
-    const scrub = (text: string): string => text.split(keyValue).join("<redacted>")
+    // The key may also come back percent-encoded (in a Location or a URL built from one).
+    const keyForms = [...new Set([keyValue, encodeURIComponent(keyValue), encodeURI(keyValue)])]
+    const scrub = (text: string): string =>
+      keyForms.reduce((out, form) => out.split(form).join("<redacted>"), text)
+    const containsKey = (text: string): boolean => keyForms.some((form) => text.includes(form))
     const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrub(text))
 
     const transportError = (url: URL, message: string, cause: unknown) =>
-      new Errors.TransportError({ message, url: url.href, cause: scrub(describeCause(cause)) })
+      new Errors.TransportError({ message: scrub(message), url: scrub(url.href), cause: scrub(describeCause(cause)) })
 
     /** One request, following same-origin redirects, ending in the decoded body or a tagged error. */
     const attempt = <A>(
@@ -209,7 +213,7 @@ export const make = (
           const context: internal.ResponseContext = {
             status: response.status,
             requestId: scrubOptional(internal.requestIdOf(response.headers)),
-            url: url.href
+            url: scrub(url.href)
           }
           const location = response.headers["location"]
           if (isRedirect(response.status) && location !== undefined) {
@@ -260,6 +264,8 @@ export const make = (
       if (next.origin !== baseOrigin) {
         return fail(`redirected to another origin (${next.origin}); not followed, so the API key stays with ${baseOrigin}`)
       }
+      // Requesting a URL that holds the key would put it in the HTTP client's span and in logs.
+      if (containsKey(next.href)) return fail("redirected to a URL that contains the API key; not followed")
       if (redirects >= maxRedirects) return fail(`more than ${maxRedirects} redirects`)
       return Effect.succeed(next)
     }

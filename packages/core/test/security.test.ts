@@ -135,6 +135,24 @@ describe("redirects", () => {
       assert.isTrue(sent.every((r) => r.url.origin === "https://agent-dev.test.studio.lyzr.ai"))
     }))
 
+  for (const [what, location] of [
+    ["as it is", `/moved/${testKey}`],
+    ["percent-encoded", `/moved/${encodeURIComponent(`${testKey}/`)}`]
+  ] as const) {
+    it.effect(`does not follow a same-origin redirect whose Location holds the key ${what}, nor print it`, () =>
+      Effect.gen(function*() {
+        const { exit, sent } = yield* run(() => redirect(location, 307), list)
+        const error = failureOf(exit)
+        assert.strictEqual(error._tag, "UnexpectedResponse")
+        assert.strictEqual(sent.length, 1)
+        const printed = [String(error), JSON.stringify(error), Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""]
+        for (const text of printed) {
+          assert.notInclude(text, testKey)
+          assert.notInclude(text, encodeURIComponent(testKey))
+        }
+      }))
+  }
+
   it.effect("a 3xx without Location fails with UnexpectedResponse", () =>
     Effect.gen(function*() {
       const { exit } = yield* run(() => new Response(null, { status: 302 }), list)
