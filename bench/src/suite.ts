@@ -7,12 +7,14 @@ import { NodeLyzr } from "@lyzr-effect/node"
 import { Effect, Either, Layer, ManagedRuntime, Schema } from "effect"
 import { fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import * as Undici from "undici"
 import * as Contenders from "./contenders.ts"
 import {
   agentId,
   apiKey,
   documentedList,
   getPath,
+  listIds,
   listPath,
   liveList,
   seedList,
@@ -29,6 +31,8 @@ export interface Config {
   readonly decodeSizes: ReadonlyArray<number>
   /** Samples per decode measurement. */
   readonly decodeSamples: number
+  /** Small list bodies are fetched in batches of about this many IDs per sample. */
+  readonly decodeBatchIds: number
   /** `get()` calls before the first and the second heap reading. */
   readonly heap: { readonly first: number; readonly second: number }
 }
@@ -39,7 +43,8 @@ export const full: Config = {
   rounds: 5,
   concurrencies: [1, 64],
   decodeSizes: [1_000, 100_000],
-  decodeSamples: 15,
+  decodeSamples: 7,
+  decodeBatchIds: 100_000,
   heap: { first: 1_000, second: 100_000 }
 }
 
@@ -50,6 +55,7 @@ export const smoke: Config = {
   concurrencies: [1, 64],
   decodeSizes: [100, 1_000],
   decodeSamples: 2,
+  decodeBatchIds: 1_000,
   heap: { first: 50, second: 200 }
 }
 
@@ -75,8 +81,13 @@ export interface DecodeRow {
   readonly shape: "documented" | "live"
   readonly ids: number
   readonly bytes: number
+  /** In process: `JSON.parse` alone, and `JSON.parse` + the `SessionIds` schema (no fast path). */
   readonly parseMillis: number
-  readonly decodeMillis: number
+  readonly schemaMillis: number
+  /** Over loopback: the floor (undici.request + text + JSON.parse + check) and NodeLyzr `list()`. */
+  readonly floorMillis: number
+  readonly listMillis: number
+  /** `list()` over the floor: what the client adds to reading and parsing the body. */
   readonly ratio: number
 }
 
@@ -209,35 +220,90 @@ const measure = (f: () => unknown, samples: number): number => {
   return spread(values).median
 }
 
-/** What `list()` does with a body: `JSON.parse`, then the `SessionIds` schema (either shape). */
-const decodeRows = (config: Config): ReadonlyArray<DecodeRow> => {
-  const decodeIds = Schema.decodeUnknownEither(SessionIds)
-  const rows: Array<DecodeRow> = []
+const bigListPath = (ids: number, shape: "documented" | "live") => `/v1/agent/agt_big_${shape}_${ids}/sessions`
+
+const bigListBodies = (config: Config): Record<string, string> => {
+  const bodies: Record<string, string> = {}
   for (const ids of config.decodeSizes) {
-    for (const shape of ["documented", "live"] as const) {
-      const text = shape === "documented" ? documentedList(ids) : liveList(ids)
-      const check = decodeIds(JSON.parse(text))
-      if (Either.isLeft(check) || check.right.length !== ids) throw new Error(`bench: ${shape} list did not decode`)
-      // Interleave the two measurements so drift hits both alike.
-      const parse: Array<number> = []
-      const decode: Array<number> = []
-      for (let s = 0; s < 3; s++) {
-        parse.push(measure(() => JSON.parse(text), config.decodeSamples))
-        decode.push(measure(() => decodeIds(JSON.parse(text)), config.decodeSamples))
-      }
-      const parseMillis = spread(parse).median
-      const decodeMillis = spread(decode).median
-      rows.push({
-        shape,
-        ids,
-        bytes: Buffer.byteLength(text),
-        parseMillis,
-        decodeMillis,
-        ratio: decodeMillis / parseMillis
-      })
-    }
+    bodies[bigListPath(ids, "documented")] = documentedList(ids)
+    bodies[bigListPath(ids, "live")] = liveList(ids)
   }
-  return rows
+  return bodies
+}
+
+const medianOf = async (samples: number, f: () => Promise<unknown>): Promise<number> => {
+  const values: Array<number> = []
+  for (let s = 0; s < samples; s++) {
+    const start = performance.now()
+    await f()
+    values.push(performance.now() - start)
+  }
+  return spread(values).median
+}
+
+/**
+ * A list body of `ids` IDs in both shapes: parsing alone and with the schema in process, then the
+ * floor and NodeLyzr `list()` over loopback (interleaved, so drift hits both alike).
+ */
+const decodeRows = async (origin: string, config: Config): Promise<ReadonlyArray<DecodeRow>> => {
+  const decodeIds = Schema.decodeUnknownEither(SessionIds)
+  const dispatcher = new Undici.Agent()
+  // The live shape of 100k entries is ~11 MiB, over the default 8 MiB cap.
+  const runtime = ManagedRuntime.make(
+    Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: origin, maxResponseBytes: 64 * 1024 * 1024 }))
+  )
+  try {
+    const rows: Array<DecodeRow> = []
+    for (const ids of config.decodeSizes) {
+      for (const shape of ["documented", "live"] as const) {
+        const text = shape === "documented" ? documentedList(ids) : liveList(ids)
+        const check = decodeIds(JSON.parse(text))
+        if (Either.isLeft(check) || check.right.length !== ids) throw new Error(`bench: ${shape} list did not decode`)
+        const parseMillis = measure(() => JSON.parse(text), config.decodeSamples)
+        const schemaMillis = measure(() => decodeIds(JSON.parse(text)), config.decodeSamples)
+        const path = bigListPath(ids, shape)
+        const agent = `agt_big_${shape}_${ids}`
+        const floor = async () => {
+          const response = await dispatcher.request({ origin, path, method: "GET", headers: { "x-api-key": apiKey } })
+          const listed = listIds(JSON.parse(await response.body.text()))
+          if (listed?.length !== ids) throw new Error("bench: floor list")
+        }
+        const list = () =>
+          runtime.runPromise(Effect.flatMap(AgentSessions, (s) => s.list(agent))).then((listed) => {
+            if (listed.length !== ids) throw new Error("bench: list()")
+          })
+        // Small bodies are timed in batches so that each sample lasts a few milliseconds.
+        const batch = Math.max(1, Math.round(config.decodeBatchIds / ids))
+        const repeat = (f: () => Promise<void>) => async () => {
+          for (let i = 0; i < batch; i++) await f()
+        }
+        await repeat(floor)()
+        await repeat(list)()
+        const floorSamples: Array<number> = []
+        const listSamples: Array<number> = []
+        for (let s = 0; s < config.decodeSamples; s++) {
+          floorSamples.push((await medianOf(1, repeat(floor))) / batch)
+          listSamples.push((await medianOf(1, repeat(list))) / batch)
+        }
+        const floorMillis = spread(floorSamples).median
+        const listMillis = spread(listSamples).median
+        rows.push({
+          shape,
+          ids,
+          bytes: Buffer.byteLength(text),
+          parseMillis,
+          schemaMillis,
+          floorMillis,
+          listMillis,
+          ratio: listMillis / floorMillis
+        })
+      }
+    }
+    return rows
+  } finally {
+    await runtime.dispose()
+    await dispatcher.close()
+  }
 }
 
 /** Heap used (after a full GC) after `first` and after `second` `get()` calls on one layer. */
@@ -264,13 +330,14 @@ const heapRows = async (origin: string, config: Config): Promise<ReadonlyArray<H
 export const run = async (config: Config, log: Log = () => {}): Promise<Results> => {
   const server = await startServer({
     [getPath]: JSON.stringify(seedSession),
-    [listPath]: JSON.stringify(seedList)
+    [listPath]: JSON.stringify(seedList),
+    ...bigListBodies(config)
   })
   try {
     log(`server at ${server.origin}; ${config.rounds} rounds at concurrency ${config.concurrencies.join(", ")}`)
     const requests = await requestRounds(server.origin, config, log)
     log("decoding lists")
-    const decode = decodeRows(config)
+    const decode = await decodeRows(server.origin, config)
     log("heap")
     if (!gc()) log("(no --expose-gc: heap readings include garbage)")
     const heap = await heapRows(server.origin, config)
