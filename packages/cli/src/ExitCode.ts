@@ -18,6 +18,19 @@
 import type { AgentSessionsError } from "@lyzr-effect/core"
 
 /**
+ * The exit code of each family, by name.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "@lyzr-effect/cli"
+ * import { spawnSync } from "node:child_process"
+ *
+ * const { status } = spawnSync("lyzr-sessions", ["dump", "agt_customer_support"], { stdio: "inherit" })
+ * if (status === ExitCode.ExitCode.rateLimited || status === ExitCode.ExitCode.unavailable) {
+ *   console.error("worth another try later")
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -40,6 +53,19 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
 
 /**
  * The exit code of an API error's family.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "@lyzr-effect/cli"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * // Effect<ExitCode, never, AgentSessions>: ok, or the family of the error
+ * const code = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.as<ExitCode.ExitCode>(ExitCode.ExitCode.ok),
+ *   Effect.catchAll((error) => Effect.succeed(ExitCode.ofError(error)))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -20,6 +20,13 @@ import * as Progress from "./internal/progress.ts"
 /**
  * The version `--version` prints.
  *
+ * @example
+ * ```ts
+ * import { SessionsCli } from "@lyzr-effect/cli"
+ *
+ * console.log(`built against lyzr-sessions ${SessionsCli.version}`)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -166,6 +173,20 @@ const dump = Command.make(
 /**
  * The command tree of `lyzr-sessions`.
  *
+ * @example
+ * ```ts
+ * import { Command } from "@effect/cli"
+ * import { NodeContext, NodeRuntime } from "@effect/platform-node"
+ * import { SessionsCli } from "@lyzr-effect/cli"
+ * import { Effect } from "effect"
+ *
+ * // `my-tool lyzr-sessions list agt_customer_support`: the commands inside a tool of your own
+ * const myTool = Command.make("my-tool").pipe(Command.withSubcommands([SessionsCli.command]))
+ *
+ * const cli = Command.run(myTool, { name: "my-tool", version: "1.0.0" })
+ * NodeRuntime.runMain(cli(process.argv).pipe(Effect.provide(NodeContext.layer)))
+ * ```
+ *
  * @since 0.1.0
  * @category commands
  */
@@ -181,6 +202,14 @@ const cli = Command.run(command, { name: "lyzr-sessions", version })
 /**
  * `lyzr-sessions --help`, written by hand: what a newcomer needs on one screen (@effect/cli's
  * generated page lists every flag of every command on one line each).
+ *
+ * @example
+ * ```ts
+ * import { SessionsCli } from "@lyzr-effect/cli"
+ *
+ * // a wrapper script that shows the help when called without arguments
+ * if (process.argv.length <= 2) console.log(SessionsCli.rootHelp)
+ * ```
  *
  * @since 0.1.0
  * @category help
@@ -289,6 +318,19 @@ const report = (cause: Cause.Cause<unknown>): Effect.Effect<ExitCodes.ExitCode> 
 /**
  * Runs `lyzr-sessions` on `argv` (as `process.argv`: runtime and script first) and returns its exit
  * code; every error is printed on stderr, never with the API key.
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import { SessionsCli } from "@lyzr-effect/cli"
+ * import { Effect } from "effect"
+ *
+ * // 0, or the exit code of the error's family (see ExitCode); output goes to stdout / stderr
+ * const exitCode = SessionsCli.run(["node", "lyzr-sessions", "list", "agt_customer_support", "--emulator"]).pipe(
+ *   Effect.provide(NodeContext.layer),
+ *   Effect.runPromise
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category running

@@ -14,6 +14,25 @@ import * as internal from "./internal/cloudflareLyzr.ts"
  * (`wrangler secret put LYZR_API_KEY`), the rest are `[vars]`. `LYZR_TIMEOUT` is milliseconds or a
  * duration such as `"10 seconds"`.
  *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * interface Env extends CloudflareLyzr.LyzrEnv {
+ *   readonly DEFAULT_AGENT: string
+ * }
+ *
+ * export default {
+ *   fetch: CloudflareLyzr.handler((_request, env: Env) =>
+ *     Effect.flatMap(AgentSessions, (sessions) => sessions.list(env.DEFAULT_AGENT)).pipe(
+ *       Effect.map((ids) => Response.json(ids))
+ *     )
+ *   )
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -28,6 +47,26 @@ export interface LyzrEnv {
 /**
  * The part of a Worker's `ExecutionContext` the adapter needs (any `ctx` passed to `fetch` fits).
  *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { Effect } from "effect"
+ *
+ * // in a test, a stand-in for the runtime's `ctx` that keeps the background work to await it
+ * const background: Array<Promise<unknown>> = []
+ * const ctx: CloudflareLyzr.WorkerContext = { waitUntil: (promise) => void background.push(promise) }
+ *
+ * const fetch = CloudflareLyzr.handler(() =>
+ *   Effect.as(CloudflareLyzr.waitUntil(Effect.log("after the response")), new Response("ok"))
+ * )
+ *
+ * const test = async () => {
+ *   const response = await fetch(new Request("https://worker.test/"), { LYZR_API_KEY: "test-key" }, ctx)
+ *   await Promise.all(background)
+ *   return response.status // 200
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -35,6 +74,16 @@ export interface WorkerContext extends internal.WorkerContext {}
 
 /**
  * The current request's `ExecutionContext`, provided by {@link handler}; used by {@link waitUntil}.
+ *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { Effect } from "effect"
+ *
+ * // hand a Promise you already hold (a cache write, an analytics call) to the request's ctx
+ * const keepAlive = (promise: Promise<unknown>) =>
+ *   Effect.map(CloudflareLyzr.ExecutionContext, (ctx) => ctx.waitUntil(promise))
+ * ```
  *
  * @since 0.1.0
  * @category tags
@@ -100,6 +149,28 @@ export const layerEnv: (
 
 /**
  * Options of {@link handler}. `layer` replaces the default `layerEnv(env)`.
+ *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { AgentSessions, RetryPolicy } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * // no retries inside a request: the Worker's caller retries
+ * const options: CloudflareLyzr.HandlerOptions<CloudflareLyzr.LyzrEnv> = {
+ *   layer: (env) => CloudflareLyzr.layerEnv(env, { retryPolicy: RetryPolicy.none })
+ * }
+ *
+ * export default {
+ *   fetch: CloudflareLyzr.handler(
+ *     () =>
+ *       Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *         Effect.map((ids) => Response.json(ids))
+ *       ),
+ *     options
+ *   )
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -178,6 +249,30 @@ export const waitUntil: <A, E, R>(
  * The JSON response {@link handler} gives an SDK error (status as in its table), for handlers that
  * catch some errors themselves and want the default answer for the rest.
  *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * export default {
+ *   // GET /<session ID>
+ *   fetch: CloudflareLyzr.handler((request) =>
+ *     AgentSessions.pipe(
+ *       Effect.flatMap((sessions) => sessions.get("agt_customer_support", new URL(request.url).pathname.slice(1))),
+ *       Effect.map((session) => Response.json({ id: session.id, description: session.description })),
+ *       // a missing session is an answer of its own; the rest get the default response, never cached
+ *       Effect.catchTag("SessionNotFound", () => Effect.succeed(Response.json({ found: false }))),
+ *       Effect.catchAll((error) => {
+ *         const response = CloudflareLyzr.errorResponse(error)
+ *         response.headers.set("Cache-Control", "no-store")
+ *         return Effect.succeed(response)
+ *       })
+ *     )
+ *   )
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category conversions
  */
@@ -186,6 +281,20 @@ export const errorResponse: (error: AgentSessionsError) => Response = internal.e
 /**
  * The HTTP status {@link errorResponse} uses for an SDK error.
  *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * // log each failure with the status the Worker will answer it with
+ * const ids = Effect.flatMap(AgentSessions, (sessions) => sessions.list("agt_customer_support")).pipe(
+ *   Effect.tapError((error) =>
+ *     Effect.logWarning(`list failed: ${error._tag}, answering ${CloudflareLyzr.statusOf(error)}`)
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category conversions
  */
@@ -193,6 +302,17 @@ export const statusOf: (error: AgentSessionsError) => number = internal.statusOf
 
 /**
  * Whether a value is one of the SDK's tagged errors.
+ *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ *
+ * // a rejection of unknown type: the SDK's errors get their usual answer, anything else a plain 500
+ * const answer = (error: unknown): Response =>
+ *   CloudflareLyzr.isAgentSessionsError(error)
+ *     ? CloudflareLyzr.errorResponse(error)
+ *     : Response.json({ error: { type: "InternalError", message: "internal error" } }, { status: 500 })
+ * ```
  *
  * @since 0.1.0
  * @category predicates

@@ -71,6 +71,18 @@ export declare namespace SessionResult {
 /**
  * How to stream.
  *
+ * @example
+ * ```ts
+ * import { AgentSessions, type SessionStream } from "@lyzr-effect/core"
+ * import { Stream } from "effect"
+ *
+ * // a helper of your own that passes the options on, always fail-fast
+ * const allSessions = (agentId: string, options: Omit<SessionStream.StreamAllOptions, "failFast"> = {}) =>
+ *   Stream.runCollect(AgentSessions.streamAll(agentId, { ...options, failFast: true }))
+ *
+ * const some = allSessions("agt_customer_support", { concurrency: 4 })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -88,6 +100,21 @@ export interface StreamAllOptions {
 
 /**
  * The signature of {@link streamAll}: its element and error types follow `failFast`.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, type SessionStream } from "@lyzr-effect/core"
+ * import { Stream } from "effect"
+ *
+ * const streamAll: SessionStream.StreamAll<AgentSessions> = AgentSessions.streamAll
+ *
+ * // Stream<AgentSession, AgentSessionsError, AgentSessions>
+ * const enabled = streamAll("agt_customer_support", { failFast: true }).pipe(
+ *   Stream.filter((session) => session.enabled)
+ * )
+ * // Stream<SessionResult, ListError, AgentSessions>
+ * const results = streamAll("agt_customer_support")
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -107,6 +134,19 @@ export interface StreamAll<I> {
 
 /**
  * The signature of {@link streamEach}: like {@link StreamAll} without `list`, so only `get` errors remain.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+ *
+ * const streamEach: SessionStream.StreamEach<AgentSessions> = SessionStream.streamEach
+ * const page = ["ase_customer_support_001", "ase_customer_support_002"]
+ *
+ * // Stream<SessionResult, never, AgentSessions>: each failure is a Failed value
+ * const results = streamEach("agt_customer_support", page)
+ * // Stream<AgentSession, GetError, AgentSessions>
+ * const sessions = streamEach("agt_customer_support", page, { failFast: true })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -128,6 +168,17 @@ export interface StreamEach<I> {
 
 /**
  * `get` calls in flight at once when no `concurrency` is given.
+ *
+ * @example
+ * ```ts
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+ * import { Stream } from "effect"
+ *
+ * // half the default, to stay well inside a tight rate limit
+ * const gentle = AgentSessions.streamAll("agt_customer_support", {
+ *   concurrency: Math.max(1, Math.floor(SessionStream.defaultConcurrency / 2))
+ * }).pipe(Stream.runDrain)
+ * ```
  *
  * @since 0.1.0
  * @category constants
