@@ -198,6 +198,7 @@ export const verdict = (
         `call ${i} (${kindOf(i)}): ${text}; log ${JSON.stringify(wire.map((e) => [attemptOf(e.url), e.status, e.fault ?? null]))}, ` +
           `client attempts ${clientAttempts}, got ${JSON.stringify(outcome)}`
       )
+    if ("defect" in outcome) return problem("a defect, not a value or a typed error")
     if (clientAttempts > maxAttempts) return problem(`${clientAttempts} attempts, over the policy's ${maxAttempts}`)
     if (entries.length > clientAttempts) return problem("more requests reached the server than the client sent")
     if (entries.some((e) => e.route !== kindOf(i) || e.apiKey !== soakKey)) return problem("a request went to the wrong route or without the key")
