@@ -182,6 +182,9 @@ export const make = (
     // Every call goes through this one client: the key and accept headers, then the user's hook.
     const client = (yield* HttpClient.HttpClient).pipe(
       HttpClient.mapRequest(HttpClientRequest.setHeaders({ "x-api-key": keyValue, accept: "application/json" })),
+      // One span per call, ours: the platform's client span would record response headers verbatim
+      // (a server echoing the key would put it in traces) and costs a second span per attempt.
+      HttpClient.withTracerDisabledWhen(() => true),
       options.transformClient ?? ((client) => client)
     )
 
@@ -209,6 +212,7 @@ export const make = (
         Effect.catchAll((error: HttpClientError.HttpClientError) =>
           Effect.fail(transportError(url, `GET ${url.pathname} failed: the connection could not be used`, error.cause))
         ),
+        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
         Effect.flatMap((response) => {
           const context: internal.ResponseContext = {
             status: response.status,
@@ -341,7 +345,10 @@ export const make = (
           Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("lyzr.attempts", attempts))),
           withManualRedirects
         )
-      }).pipe(Effect.withSpan(spanName, { kind: "client", attributes }))
+      }).pipe(Effect.withSpan(spanName, {
+        kind: "client",
+        attributes: { ...attributes, "http.request.method": "GET", "url.path": path }
+      }))
 
     // The schemas decide; the fast paths only skip their parser when the shape is already right.
     const decodeSession = orElseSchema(fast.session, Schema.decodeUnknownEither(AgentSession))
