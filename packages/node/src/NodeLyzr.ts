@@ -36,6 +36,31 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = internal.laye
  * An `HttpClient` that sends every request through the given undici dispatcher (an `Agent`, a
  * `ProxyAgent`, a `MockAgent`...). The caller owns the dispatcher and closes it.
  *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { AgentSessions } from "@lyzr-effect/core"
+ * import { NodeLyzr } from "@lyzr-effect/node"
+ * import { Effect, Layer } from "effect"
+ * import { ProxyAgent } from "undici"
+ *
+ * // Every call through a corporate proxy; the proxy agent is closed with the layer.
+ * const ProxiedClient = Layer.scoped(
+ *   HttpClient.HttpClient,
+ *   Effect.map(
+ *     Effect.acquireRelease(
+ *       Effect.sync(() => new ProxyAgent("http://proxy.internal:3128")),
+ *       (agent) => Effect.promise(() => agent.close())
+ *     ),
+ *     NodeLyzr.makeHttpClient
+ *   )
+ * )
+ *
+ * const AgentSessionsLive = AgentSessions.layer({ apiKey: process.env.LYZR_API_KEY! }).pipe(
+ *   Layer.provide(ProxiedClient)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
