@@ -28,20 +28,22 @@ const call = (i: number) =>
   Effect.flatMap(AgentSessions, (sessions): Effect.Effect<unknown, AgentSessionsError> =>
     i % 2 === 0
       ? sessions.list(`agt_soak_${i}`)
-      : Effect.map(sessions.get(`agt_soak_${i}`, `ase_soak_${i}`), (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled }))
-  ).pipe(
-    Effect.exit,
-    Effect.map((exit) => {
-      const attempts = counts.get(pathOf(i)) ?? 0
-      if (Exit.isSuccess(exit)) return { ok: true, value: exit.value, attempts }
-      const failure = Cause.failureOption(exit.cause)
-      if (Option.isNone(failure) || Chunk.isNonEmpty(Cause.defects(exit.cause)) || Cause.isInterrupted(exit.cause)) {
-        return { defect: Cause.pretty(exit.cause), attempts }
-      }
-      const texts = [String(failure.value), JSON.stringify(failure.value), Cause.pretty(exit.cause)]
-      return { ok: false, tag: failure.value._tag, keyLeaked: texts.some((t) => t.includes(apiKey)), attempts }
-    })
-  )
+      : Effect.map(
+        sessions.get(`agt_soak_${i}`, `ase_soak_${i}`),
+        (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled })
+      )).pipe(
+      Effect.exit,
+      Effect.map((exit) => {
+        const attempts = counts.get(pathOf(i)) ?? 0
+        if (Exit.isSuccess(exit)) return { ok: true, value: exit.value, attempts }
+        const failure = Cause.failureOption(exit.cause)
+        if (Option.isNone(failure) || Chunk.isNonEmpty(Cause.defects(exit.cause)) || Cause.isInterrupted(exit.cause)) {
+          return { defect: Cause.pretty(exit.cause), attempts }
+        }
+        const texts = [String(failure.value), JSON.stringify(failure.value), Cause.pretty(exit.cause)]
+        return { ok: false, tag: failure.value._tag, keyLeaked: texts.some((t) => t.includes(apiKey)), attempts }
+      })
+    )
 
 let unhandled = 0
 globalThis.addEventListener("unhandledrejection", (event) => {
@@ -58,4 +60,6 @@ const outcomes = await Effect.runPromise(
 const elapsedMs = Math.round(performance.now() - started)
 // Let late rejections (if any) surface before reporting.
 await new Promise((resolve) => setTimeout(resolve, 100))
-console.log(JSON.stringify({ runtime: `deno ${Deno.version.deno}`, elapsedMs, unhandledRejections: unhandled, outcomes }))
+console.log(
+  JSON.stringify({ runtime: `deno ${Deno.version.deno}`, elapsedMs, unhandledRejections: unhandled, outcomes })
+)

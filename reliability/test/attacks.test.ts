@@ -8,11 +8,11 @@ import { FetchHttpClient } from "@effect/platform"
 import { AgentSessions, type AgentSessionsError, type AgentSessionsOptions } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
-import { gzipSync } from "node:zlib"
 import { inspect } from "node:util"
+import { gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { recordingServer, type RecordingServer, redirect, sendJson } from "./support/httpServer.ts"
-import { capturePrintouts, captureLogs, recordingTracer } from "./support/observe.ts"
+import { type RecordingServer, recordingServer, redirect, sendJson } from "./support/httpServer.ts"
+import { captureLogs, capturePrintouts, recordingTracer } from "./support/observe.ts"
 import { gc, rejectionWatch, shows } from "./support/process.ts"
 
 const key = "sk-attack-LEAKCANARY-2f9e8d7c6b5a4031"
@@ -27,7 +27,9 @@ const sessionBody = {
   created_at: "2024-01-15T10:30:00Z"
 }
 
-const clients: ReadonlyArray<readonly [string, (options: AgentSessionsOptions) => Layer.Layer<AgentSessions, ConfigError.ConfigError>]> = [
+const clients: ReadonlyArray<
+  readonly [string, (options: AgentSessionsOptions) => Layer.Layer<AgentSessions, ConfigError.ConfigError>]
+> = [
   ["NodeLyzr", (options) => NodeLyzr.layer(options)],
   ["fetch", (options) => AgentSessions.layer(options).pipe(Layer.provide(FetchHttpClient.layer))]
 ]
@@ -70,12 +72,18 @@ for (const [client, layerOf] of clients) {
   describe(`${client}: the key never reaches another origin through a redirect`, () => {
     const otherOrigin = () => `http://127.0.0.1:${other.port}`
     const cases: ReadonlyArray<readonly [string, () => ReadonlyArray<readonly [number, string]>]> = [
-      ["a 307 to an absolute URL on another port", () => [[307, `${otherOrigin()}/v2/agents/${agent}/sessions/${session}`]]],
+      [
+        "a 307 to an absolute URL on another port",
+        () => [[307, `${otherOrigin()}/v2/agents/${agent}/sessions/${session}`]]
+      ],
       ["a 308 to an absolute URL on another port", () => [[308, `${otherOrigin()}/steal`]]],
       ["a 301, 302 and 303 to another port", () => [[301, "/a"], [302, "/b"], [303, `${otherOrigin()}/steal`]]],
       ["a protocol-relative Location", () => [[307, `//127.0.0.1:${other.port}/steal`]]],
       ["another loopback name for the other server", () => [[307, `http://localhost:${other.port}/steal`]]],
-      ["a scheme change to https on the same host and port", () => [[308, `https://127.0.0.1:${api.port}/v2/agents/${agent}/sessions/${session}`]]],
+      [
+        "a scheme change to https on the same host and port",
+        () => [[308, `https://127.0.0.1:${api.port}/v2/agents/${agent}/sessions/${session}`]]
+      ],
       [
         "a chain of same-origin hops (relative and absolute) that ends on another origin",
         () => [[307, "hop-1"], [308, "../hop-2"], [307, `${api.url}/hop-3`], [308, `${otherOrigin()}/steal`]]
@@ -107,7 +115,10 @@ for (const [client, layerOf] of clients) {
       const logs = captureLogs()
       const traces = recordingTracer()
       const { printed, result } = await capturePrintouts(async () => {
-        const program = Effect.flatMap(AgentSessions, (s) => Effect.zip(Effect.exit(s.list(agent)), Effect.exit(s.list("ok")))).pipe(
+        const program = Effect.flatMap(
+          AgentSessions,
+          (s) => Effect.zip(Effect.exit(s.list(agent)), Effect.exit(s.list("ok")))
+        ).pipe(
           Effect.tap(([first]) => Effect.logError("the call failed", first)),
           logs.withLogs,
           Effect.withTracer(traces.tracer),
@@ -129,7 +140,9 @@ for (const [client, layerOf] of clients) {
       api.handler = (req, res) => {
         const n = api.received.length
         if (req.url?.includes("/ok/")) return sendJson(res, 200, { sessions: ["ase_a"] })
-        if (n === 1) return sendJson(res, 429, { detail: "slow down" }, { "retry-after-ms": "5", "x-request-id": "req_1" })
+        if (n === 1) {
+          return sendJson(res, 429, { detail: "slow down" }, { "retry-after-ms": "5", "x-request-id": "req_1" })
+        }
         if (n === 2) return sendJson(res, 503, { detail: "busy" }, { "retry-after-ms": "5" })
         if (n === 3) return redirect(res, 307, "/moved")
         return sendJson(res, 500, { error: { code: "internal", message: "boom" } }, { "retry-after-ms": "5" })
@@ -154,12 +167,20 @@ for (const [client, layerOf] of clients) {
       api.handler = (req, res) => {
         const n = api.received.length
         if (req.url?.includes("/ok/")) return sendJson(res, 200, { sessions: ["ase_a"] })
-        if (n === 1) return sendJson(res, 429, { detail: `key ${key} is over its limit` }, { "retry-after-ms": "5", "x-request-id": key })
+        if (n === 1) {
+          return sendJson(res, 429, { detail: `key ${key} is over its limit` }, {
+            "retry-after-ms": "5",
+            "x-request-id": key
+          })
+        }
         if (n === 2) {
           res.writeHead(503, { "content-type": "text/html", "x-request-id": `req-${key}`, "retry-after-ms": "5" })
           return res.end(`<html>${key}</html>`)
         }
-        return sendJson(res, 500, { error: { code: key, message: `echo ${key}` } }, { "x-request-id": key, "retry-after-ms": "5" })
+        return sendJson(res, 500, { error: { code: key, message: `echo ${key}` } }, {
+          "x-request-id": key,
+          "retry-after-ms": "5"
+        })
       }
       const seen = await observe()
       expect(failure(seen.first)._tag).toBe("ServerError")
@@ -243,7 +264,11 @@ for (const [client, layerOf] of clients) {
     it("a gzip bomb (256 MiB inflated from ~260 KB) ends in a typed error without inflating it", async () => {
       reset()
       api.handler = (_req, res) => {
-        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length })
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": bomb.length
+        })
         res.end(bomb)
       }
       gc()
@@ -261,7 +286,11 @@ for (const [client, layerOf] of clients) {
       expect(error._tag).toBe(client === "fetch" ? "UnexpectedResponse" : "ResponseDecodeError")
       const peakGrowthMiB = (peak - heapBefore) / 2 ** 20
       expect(peakGrowthMiB).toBeLessThan(64)
-      console.log(`[reliability] ${client} gzip bomb: ${error._tag} in ${(performance.now() - started).toFixed(0)} ms, heap peak +${peakGrowthMiB.toFixed(1)} MiB`)
+      console.log(
+        `[reliability] ${client} gzip bomb: ${error._tag} in ${
+          (performance.now() - started).toFixed(0)
+        } ms, heap peak +${peakGrowthMiB.toFixed(1)} MiB`
+      )
     })
 
     it("an endless chunked body stops at the cap with UnexpectedResponse and the server stops sending", async () => {
@@ -290,7 +319,11 @@ for (const [client, layerOf] of clients) {
       while (!stopped && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
       expect(stopped).toBe(true)
       expect(sent).toBeLessThan(64 * cap) // socket buffers, not the stream
-      console.log(`[reliability] ${client} endless body: stopped after the server wrote ${(sent / 2 ** 20).toFixed(1)} MiB (cap 1 MiB)`)
+      console.log(
+        `[reliability] ${client} endless body: stopped after the server wrote ${
+          (sent / 2 ** 20).toFixed(1)
+        } MiB (cap 1 MiB)`
+      )
     })
   })
 
@@ -298,7 +331,9 @@ for (const [client, layerOf] of clients) {
     const year = Duration.days(365)
     const cases: ReadonlyArray<readonly [string, number, Record<string, string>]> = [
       ["429 Retry-After: 31536000 (seconds)", 429, { "retry-after": "31536000" }],
-      ["429 Retry-After as an HTTP date a year ahead", 429, { "retry-after": new Date(Date.now() + Duration.toMillis(year)).toUTCString() }],
+      ["429 Retry-After as an HTTP date a year ahead", 429, {
+        "retry-after": new Date(Date.now() + Duration.toMillis(year)).toUTCString()
+      }],
       ["429 retry-after-ms of a year", 429, { "retry-after-ms": String(Duration.toMillis(year)) }],
       ["503 Retry-After: 31536000", 503, { "retry-after": "31536000" }]
     ]
@@ -324,7 +359,8 @@ for (const [client, layerOf] of clients) {
       const exit = await Effect.runPromiseExit(
         Layer.build(layerOf({ apiKey: key, baseUrl: "http://agent-prod.studio.lyzr.ai" })).pipe(Effect.scoped)
       )
-      expect(Exit.isFailure(exit) && ConfigError.isConfigError(Option.getOrThrow(Cause.failureOption(exit.cause)))).toBe(true)
+      expect(Exit.isFailure(exit) && ConfigError.isConfigError(Option.getOrThrow(Cause.failureOption(exit.cause))))
+        .toBe(true)
     })
 
     it("a key with CR/LF is refused with a ConfigError that does not show it, and nothing is sent", async () => {

@@ -8,10 +8,22 @@
  * Runs per property: 200 in CI (fixed seed), 10,000 with RELIABILITY=full; RELIABILITY_RUNS and
  * RELIABILITY_SEED override.
  */
-import { AgentSession, type AgentSessionsError, AgentSessions, RetryPolicy, SessionIds } from "@lyzr-effect/core"
+import { AgentSession, AgentSessions, type AgentSessionsError, RetryPolicy, SessionIds } from "@lyzr-effect/core"
 import type { AgentSessionsOptions } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { Arbitrary, Cause, Duration, Effect, Either, Exit, FastCheck as fc, Layer, ManagedRuntime, Option, Schema } from "effect"
+import {
+  Arbitrary,
+  Cause,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  FastCheck as fc,
+  Layer,
+  ManagedRuntime,
+  Option,
+  Schema
+} from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rejectionWatch, shows } from "./support/process.ts"
 import { chunked, httpResponse, type RawServer, rawServer, utf8 } from "./support/rawServer.ts"
@@ -56,13 +68,26 @@ afterAll(async () => {
   for (const runtime of runtimes) await runtime.dispose()
   await server.close()
   rejections.uninstall()
-  console.log(`[reliability] properties over sockets: ${JSON.stringify({ numRuns, seed, cases: counts, outcomes, requests: server.requests.length })}`)
+  console.log(
+    `[reliability] properties over sockets: ${
+      JSON.stringify({ numRuns, seed, cases: counts, outcomes, requests: server.requests.length })
+    }`
+  )
   expect(rejections.reasons).toEqual([])
 })
 
 const runtimeWith = (options: Partial<AgentSessionsOptions>) => {
   const runtime = ManagedRuntime.make(
-    Layer.orDie(NodeLyzr.layer({ apiKey: key, baseUrl: server.url, timeout: "2 seconds", maxResponseBytes: cap, retryPolicy: RetryPolicy.none, ...options }))
+    Layer.orDie(
+      NodeLyzr.layer({
+        apiKey: key,
+        baseUrl: server.url,
+        timeout: "2 seconds",
+        maxResponseBytes: cap,
+        retryPolicy: RetryPolicy.none,
+        ...options
+      })
+    )
   )
   runtimes.push(runtime)
   return runtime
@@ -70,8 +95,11 @@ const runtimeWith = (options: Partial<AgentSessionsOptions>) => {
 
 type Call = "list" | "get"
 const call = (route: Call): Effect.Effect<unknown, AgentSessionsError, AgentSessions> =>
-  Effect.flatMap(AgentSessions, (s): Effect.Effect<unknown, AgentSessionsError> =>
-    route === "list" ? s.list("agt_props") : s.get("agt_props", "ase_props"))
+  Effect.flatMap(
+    AgentSessions,
+    (s): Effect.Effect<unknown, AgentSessionsError> =>
+      route === "list" ? s.list("agt_props") : s.get("agt_props", "ase_props")
+  )
 
 /**
  * Runs one call to its end. A call still running after 15 s is a hang (the SDK's own timeout is 2 s per
@@ -103,7 +131,10 @@ const settle = async (runtime: ManagedRuntime.ManagedRuntime<AgentSessions, neve
 // ---------------------------------------------------------------------------------------------------
 // generators
 
-const visible = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 })
+const visible = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40
+})
 /** Header value bytes: visible ASCII, tabs, obs-text, and now and then a NUL or DEL (never CR/LF). */
 const garbage = fc.string({
   unit: fc.oneof(
@@ -125,17 +156,40 @@ const waitValue = fc.oneof(
   fc.integer({ min: -100, max: 400_000_000 }).map(String),
   fc.double().map(String),
   fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
-  fc.constantFrom("", " ", "0", "1.5", "-1", "Infinity", "NaN", "1e309", "61", "60", "31536000", "Mon, 99 Foo 2024", "0x10")
+  fc.constantFrom(
+    "",
+    " ",
+    "0",
+    "1.5",
+    "-1",
+    "Infinity",
+    "NaN",
+    "1e309",
+    "61",
+    "60",
+    "31536000",
+    "Mon, 99 Foo 2024",
+    "0x10"
+  )
 )
 
 const headerLines: fc.Arbitrary<ReadonlyArray<readonly [string, string]>> = fc.tuple(
   fc.array(fc.tuple(token, headerValue), { maxLength: 4 }),
   fc.option(waitValue, { nil: undefined }),
   fc.option(waitValue, { nil: undefined }),
-  fc.option(fc.constantFrom("application/json", "text/plain", "text/html; charset=utf-8", "application/problem+json", "gzip"), { nil: undefined }),
+  fc.option(
+    fc.constantFrom("application/json", "text/plain", "text/html; charset=utf-8", "application/problem+json", "gzip"),
+    { nil: undefined }
+  ),
   fc.option(fc.constantFrom("gzip", "br", "identity", "x-garbage"), { nil: undefined }),
   fc.option(headerValue, { nil: undefined }),
-  fc.option(fc.oneof(visible, fc.constantFrom("/moved", "//collector.example.net/x", "https://collector.example.net/", "http://[bad", "")), { nil: undefined })
+  fc.option(
+    fc.oneof(
+      visible,
+      fc.constantFrom("/moved", "//collector.example.net/x", "https://collector.example.net/", "http://[bad", "")
+    ),
+    { nil: undefined }
+  )
 ).map(([extra, retryAfter, retryAfterMs, contentType, contentEncoding, requestId, location]) => {
   const lines: Array<readonly [string, string]> = [...extra]
   if (retryAfter !== undefined) lines.push(["Retry-After", retryAfter])
@@ -147,7 +201,9 @@ const headerLines: fc.Arbitrary<ReadonlyArray<readonly [string, string]>> = fc.t
   return lines
 })
 
-const validSession = Arbitrary.make(AgentSession).map((session) => JSON.stringify(Schema.encodeSync(AgentSession)(session)))
+const validSession = Arbitrary.make(AgentSession).map((session) =>
+  JSON.stringify(Schema.encodeSync(AgentSession)(session))
+)
 const validBodies = [
   JSON.stringify({ sessions: ["ase_a", "ase_b"] }),
   JSON.stringify([{ session_id: "ase_a", session_name: "x", user_id: "u", created_at: "2024-01-15T10:30:00Z" }]),
@@ -180,7 +236,11 @@ const frame = (
     case "length":
       return httpResponse(`HTTP/1.1 ${status} ${reason}`, [...lines, ["content-length", String(body.length)]], body)
     case "chunked":
-      return httpResponse(`HTTP/1.1 ${status} ${reason}`, [...lines, ["transfer-encoding", "chunked"]], chunked(body, 97))
+      return httpResponse(
+        `HTTP/1.1 ${status} ${reason}`,
+        [...lines, ["transfer-encoding", "chunked"]],
+        chunked(body, 97)
+      )
     case "close":
       return httpResponse(`HTTP/1.1 ${status} ${reason}`, [...lines, ["connection", "close"]], body)
   }
@@ -209,8 +269,12 @@ describe(`properties over loopback sockets (${numRuns} runs each, seed ${seed})`
     const session = fc.record({ route: fc.constant<Call>("get"), body: validSession })
     const list = fc.record({
       route: fc.constant<Call>("list"),
-      body: fc.tuple(fc.array(fc.string({ unit: "grapheme", maxLength: 30 }), { maxLength: 20 }), fc.boolean()).map(([ids, live]) =>
-        JSON.stringify(live ? ids.map((session_id) => ({ session_id, created_at: "2024-01-15T10:30:00Z" })) : { sessions: ids })
+      body: fc.tuple(fc.array(fc.string({ unit: "grapheme", maxLength: 30 }), { maxLength: 20 }), fc.boolean()).map((
+        [ids, live]
+      ) =>
+        JSON.stringify(
+          live ? ids.map((session_id) => ({ session_id, created_at: "2024-01-15T10:30:00Z" })) : { sessions: ids }
+        )
       )
     })
     await fc.assert(
@@ -218,7 +282,9 @@ describe(`properties over loopback sockets (${numRuns} runs each, seed ${seed})`
         const bytes = utf8(body)
         server.respond = () => ({ bytes: frame(200, [["content-type", "application/json"]], bytes, how), close: false })
         const result = await settle(runtime, route, "round-trip")
-        if (result.error !== undefined) throw new Error(`${route} failed with ${result.error._tag}: ${result.error.message}`)
+        if (result.error !== undefined) {
+          throw new Error(`${route} failed with ${result.error._tag}: ${result.error.message}`)
+        }
         const expected = oracle(route, bytes)
         expect(Either.isRight(expected)).toBe(true)
         expect(comparable(route, result.value)).toBe(JSON.stringify(Either.getOrThrow(expected)))
@@ -227,110 +293,167 @@ describe(`properties over loopback sockets (${numRuns} runs each, seed ${seed})`
     )
   }, testTimeout)
 
-  it("any status 100–599, any body and any headers end in a value or a documented error; 2xx bodies decode as the schema says", async () => {
-    const runtime = runtimeWith({})
-    const exchange = fc.record({
-      route: fc.constantFrom<Call>("list", "get"),
-      // Every status, with the ones the API uses (and 2xx, where bodies are decoded) drawn more often.
-      status: fc.oneof(
-        fc.integer({ min: 100, max: 599 }),
-        fc.constantFrom(200, 200, 201, 204, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 504)
-      ),
-      lines: headerLines,
-      body: bodyBytes,
-      how: framing
-    })
-    await fc.assert(
-      fc.asyncProperty(exchange, async ({ body, how, lines, route, status }) => {
-        // Garbage headers, 1xx, 204/304 and close-delimited bodies leave the connection unusable.
-        const clean = lines.every(([, v]) => /^[\x20-\x7e]*$/.test(v))
-        const close = how === "close" || !clean || status < 200 || status === 204 || status === 304
-        server.respond = () => ({ bytes: frame(status, lines, body, how), close })
-        const result = await settle(runtime, route, "any-status")
-        const answered = status >= 200
-        if (result.error === undefined) {
-          expect(status >= 200 && status < 300, `a value from a ${status}`).toBe(true)
-          const expected = oracle(route, body)
-          expect(Either.isRight(expected), "a value from a body the schema rejects").toBe(true)
-          expect(comparable(route, result.value)).toBe(JSON.stringify(Either.getOrThrow(expected)))
-          return
-        }
-        if (answered && result.error.status !== undefined) expect(result.error.status).toBe(status)
-        if (status < 200 || status >= 300) return
-        // A complete 2xx body the schema accepts must not be refused (204/205 carry no body).
-        const complete = how !== "close" && status !== 204 && status !== 205 && clean
-        if (complete && Either.isRight(oracle(route, body))) {
-          throw new Error(`a valid ${status} body failed with ${result.error._tag}: ${result.error.message}`)
-        }
-      }),
-      { numRuns, seed }
-    )
-  }, testTimeout)
+  it(
+    "any status 100–599, any body and any headers end in a value or a documented error; 2xx bodies decode as the schema says",
+    async () => {
+      const runtime = runtimeWith({})
+      const exchange = fc.record({
+        route: fc.constantFrom<Call>("list", "get"),
+        // Every status, with the ones the API uses (and 2xx, where bodies are decoded) drawn more often.
+        status: fc.oneof(
+          fc.integer({ min: 100, max: 599 }),
+          fc.constantFrom(
+            200,
+            200,
+            201,
+            204,
+            301,
+            302,
+            307,
+            308,
+            400,
+            401,
+            403,
+            404,
+            408,
+            409,
+            422,
+            429,
+            500,
+            502,
+            503,
+            504
+          )
+        ),
+        lines: headerLines,
+        body: bodyBytes,
+        how: framing
+      })
+      await fc.assert(
+        fc.asyncProperty(exchange, async ({ body, how, lines, route, status }) => {
+          // Garbage headers, 1xx, 204/304 and close-delimited bodies leave the connection unusable.
+          const clean = lines.every(([, v]) => /^[\x20-\x7e]*$/.test(v))
+          const close = how === "close" || !clean || status < 200 || status === 204 || status === 304
+          server.respond = () => ({ bytes: frame(status, lines, body, how), close })
+          const result = await settle(runtime, route, "any-status")
+          const answered = status >= 200
+          if (result.error === undefined) {
+            expect(status >= 200 && status < 300, `a value from a ${status}`).toBe(true)
+            const expected = oracle(route, body)
+            expect(Either.isRight(expected), "a value from a body the schema rejects").toBe(true)
+            expect(comparable(route, result.value)).toBe(JSON.stringify(Either.getOrThrow(expected)))
+            return
+          }
+          if (answered && result.error.status !== undefined) expect(result.error.status).toBe(status)
+          if (status < 200 || status >= 300) return
+          // A complete 2xx body the schema accepts must not be refused (204/205 carry no body).
+          const complete = how !== "close" && status !== 204 && status !== 205 && clean
+          if (complete && Either.isRight(oracle(route, body))) {
+            throw new Error(`a valid ${status} body failed with ${result.error._tag}: ${result.error.message}`)
+          }
+        }),
+        { numRuns, seed }
+      )
+    },
+    testTimeout
+  )
 
-  it("a body cut short fails with TransportError; a complete prefix with ResponseDecodeError; over the cap with UnexpectedResponse", async () => {
-    const runtime = runtimeWith({})
-    const cases = fc.record({
-      body: validSession,
-      cut: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
-      kind: fc.constantFrom("declared-longer", "chunked-unterminated", "prefix", "over-cap-declared", "over-cap-chunked", "over-cap-close"),
-      pad: fc.integer({ min: 1, max: 4 * cap })
-    })
-    await fc.assert(
-      fc.asyncProperty(cases, async ({ body, cut, kind, pad }) => {
-        const full = utf8(body)
-        const prefix = full.subarray(0, Math.floor(full.length * cut))
-        const big = utf8(body.slice(0, -1) + `,"padding":"${"x".repeat(cap + pad)}"}`)
-        const json: ReadonlyArray<readonly [string, string]> = [["content-type", "application/json"]]
-        const byKind: Record<typeof kind, Uint8Array> = {
-          "declared-longer": httpResponse("HTTP/1.1 200 OK", [...json, ["content-length", String(full.length)]], prefix),
-          "chunked-unterminated": httpResponse("HTTP/1.1 200 OK", [...json, ["transfer-encoding", "chunked"]], chunked(prefix, 64, false)),
-          "prefix": frame(200, json, prefix, "length"),
-          "over-cap-declared": frame(200, json, big, "length"),
-          "over-cap-chunked": frame(200, json, big, "chunked"),
-          "over-cap-close": frame(200, json, big, "close")
-        }
-        const bytes = byKind[kind] ?? new Uint8Array(0)
-        server.respond = () => ({ bytes, close: kind !== "prefix" })
-        const result = await settle(runtime, "get", kind)
-        const expected = kind === "prefix" ? "ResponseDecodeError" : kind.startsWith("over-cap") ? "UnexpectedResponse" : "TransportError"
-        expect(result.error?._tag, `${kind}: ${result.error?.message}`).toBe(expected)
-      }),
-      { numRuns, seed }
-    )
-  }, testTimeout)
+  it(
+    "a body cut short fails with TransportError; a complete prefix with ResponseDecodeError; over the cap with UnexpectedResponse",
+    async () => {
+      const runtime = runtimeWith({})
+      const cases = fc.record({
+        body: validSession,
+        cut: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+        kind: fc.constantFrom(
+          "declared-longer",
+          "chunked-unterminated",
+          "prefix",
+          "over-cap-declared",
+          "over-cap-chunked",
+          "over-cap-close"
+        ),
+        pad: fc.integer({ min: 1, max: 4 * cap })
+      })
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ body, cut, kind, pad }) => {
+          const full = utf8(body)
+          const prefix = full.subarray(0, Math.floor(full.length * cut))
+          const big = utf8(body.slice(0, -1) + `,"padding":"${"x".repeat(cap + pad)}"}`)
+          const json: ReadonlyArray<readonly [string, string]> = [["content-type", "application/json"]]
+          const byKind: Record<typeof kind, Uint8Array> = {
+            "declared-longer": httpResponse(
+              "HTTP/1.1 200 OK",
+              [...json, ["content-length", String(full.length)]],
+              prefix
+            ),
+            "chunked-unterminated": httpResponse(
+              "HTTP/1.1 200 OK",
+              [...json, ["transfer-encoding", "chunked"]],
+              chunked(prefix, 64, false)
+            ),
+            "prefix": frame(200, json, prefix, "length"),
+            "over-cap-declared": frame(200, json, big, "length"),
+            "over-cap-chunked": frame(200, json, big, "chunked"),
+            "over-cap-close": frame(200, json, big, "close")
+          }
+          const bytes = byKind[kind] ?? new Uint8Array(0)
+          server.respond = () => ({ bytes, close: kind !== "prefix" })
+          const result = await settle(runtime, "get", kind)
+          const expected = kind === "prefix"
+            ? "ResponseDecodeError"
+            : kind.startsWith("over-cap")
+            ? "UnexpectedResponse"
+            : "TransportError"
+          expect(result.error?._tag, `${kind}: ${result.error?.message}`).toBe(expected)
+        }),
+        { numRuns, seed }
+      )
+    },
+    testTimeout
+  )
 
-  it("with retries on, any Retry-After on a 429 or 503 ends within the policy: at most 2 requests, never a stall", async () => {
-    // Waits up to 50 ms are honoured, longer ones end the retries at once (maxRetryAfter), so no case sleeps.
-    const runtime = runtimeWith({ retryPolicy: RetryPolicy.make({ maxRetries: 1, initialDelay: "1 millis", maxRetryAfter: "50 millis" }) })
-    const cases = fc.record({
-      status: fc.constantFrom(429, 503),
-      retryAfter: fc.option(waitValue, { nil: undefined }),
-      retryAfterMs: fc.option(waitValue, { nil: undefined })
-    })
-    await fc.assert(
-      fc.asyncProperty(cases, async ({ retryAfter, retryAfterMs, status }) => {
-        const lines: Array<readonly [string, string]> = [["content-type", "application/json"]]
-        if (retryAfter !== undefined) lines.push(["retry-after", retryAfter])
-        if (retryAfterMs !== undefined) lines.push(["retry-after-ms", retryAfterMs])
-        const clean = lines.every(([, v]) => /^[\x20-\x7e]*$/.test(v))
-        const before = server.requests.length
-        server.respond = () => ({ bytes: frame(status, lines, utf8("{\"detail\":\"slow down\"}"), "length"), close: !clean })
-        const result = await settle(runtime, "list", "retry-after")
-        const requests = server.requests.length - before
-        expect(requests).toBeGreaterThanOrEqual(1)
-        expect(requests).toBeLessThanOrEqual(2)
-        expect(result.elapsedMs).toBeLessThan(1500)
-        const error = result.error
-        if (error === undefined) throw new Error("a value from an error status")
-        if (error._tag === "TransportError") return // a header byte the HTTP parser refuses
-        expect(error._tag).toBe(status === 429 ? "RateLimitExceeded" : "ServerError")
-        const wait = "retryAfter" in error ? error.retryAfter : undefined
-        if (wait !== undefined) {
-          expect(Duration.toMillis(wait)).toBeGreaterThanOrEqual(0)
-          if (Duration.toMillis(wait) > 50) expect(requests).toBe(1)
-        }
-      }),
-      { numRuns, seed }
-    )
-  }, testTimeout)
+  it(
+    "with retries on, any Retry-After on a 429 or 503 ends within the policy: at most 2 requests, never a stall",
+    async () => {
+      // Waits up to 50 ms are honoured, longer ones end the retries at once (maxRetryAfter), so no case sleeps.
+      const runtime = runtimeWith({
+        retryPolicy: RetryPolicy.make({ maxRetries: 1, initialDelay: "1 millis", maxRetryAfter: "50 millis" })
+      })
+      const cases = fc.record({
+        status: fc.constantFrom(429, 503),
+        retryAfter: fc.option(waitValue, { nil: undefined }),
+        retryAfterMs: fc.option(waitValue, { nil: undefined })
+      })
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ retryAfter, retryAfterMs, status }) => {
+          const lines: Array<readonly [string, string]> = [["content-type", "application/json"]]
+          if (retryAfter !== undefined) lines.push(["retry-after", retryAfter])
+          if (retryAfterMs !== undefined) lines.push(["retry-after-ms", retryAfterMs])
+          const clean = lines.every(([, v]) => /^[\x20-\x7e]*$/.test(v))
+          const before = server.requests.length
+          server.respond = () => ({
+            bytes: frame(status, lines, utf8("{\"detail\":\"slow down\"}"), "length"),
+            close: !clean
+          })
+          const result = await settle(runtime, "list", "retry-after")
+          const requests = server.requests.length - before
+          expect(requests).toBeGreaterThanOrEqual(1)
+          expect(requests).toBeLessThanOrEqual(2)
+          expect(result.elapsedMs).toBeLessThan(1500)
+          const error = result.error
+          if (error === undefined) throw new Error("a value from an error status")
+          if (error._tag === "TransportError") return // a header byte the HTTP parser refuses
+          expect(error._tag).toBe(status === 429 ? "RateLimitExceeded" : "ServerError")
+          const wait = "retryAfter" in error ? error.retryAfter : undefined
+          if (wait !== undefined) {
+            expect(Duration.toMillis(wait)).toBeGreaterThanOrEqual(0)
+            if (Duration.toMillis(wait) > 50) expect(requests).toBe(1)
+          }
+        }),
+        { numRuns, seed }
+      )
+    },
+    testTimeout
+  )
 })

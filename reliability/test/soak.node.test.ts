@@ -50,90 +50,108 @@ const soakCall = (i: number) =>
   Effect.flatMap(AgentSessions, (sessions): Effect.Effect<unknown, AgentSessionsError> =>
     kindOf(i) === "list"
       ? sessions.list(agentOf(i))
-      : Effect.map(sessions.get(agentOf(i), sessionOf(i)), (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled }))
-  ).pipe(
-    Effect.exit,
-    Effect.map((exit) => ({ ...outcomeOf(exit, soakKey), attempts: counts.get(pathOf(i)) ?? 0 }))
-  )
+      : Effect.map(
+        sessions.get(agentOf(i), sessionOf(i)),
+        (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled })
+      )).pipe(
+      Effect.exit,
+      Effect.map((exit) => ({ ...outcomeOf(exit, soakKey), attempts: counts.get(pathOf(i)) ?? 0 }))
+    )
 
 describe("fault soak through NodeLyzr over loopback sockets", () => {
-  it(`${calls} calls at concurrency ${concurrency}, 30 % faulted: each ends as its log calls for, within the policy; sockets and heap come back`, async () => {
-    const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7 })
-    const server = await serveNode(emulator)
-    try {
-      const layer = NodeLyzr.layer({ apiKey: soakKey, baseUrl: server.url, retryPolicy: policy, timeout, transformClient: numberAttempts(counts) })
+  it(
+    `${calls} calls at concurrency ${concurrency}, 30 % faulted: each ends as its log calls for, within the policy; sockets and heap come back`,
+    async () => {
+      const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7 })
+      const server = await serveNode(emulator)
+      try {
+        const layer = NodeLyzr.layer({
+          apiKey: soakKey,
+          baseUrl: server.url,
+          retryPolicy: policy,
+          timeout,
+          transformClient: numberAttempts(counts)
+        })
 
-      // Warm-up over every fault path (module loading, JIT, lazily built state), then the baselines with
-      // the pool closed: the heap growth measured after is what the run itself left behind.
-      const warm = ManagedRuntime.make(layer)
-      for (const rule of faultRules()) emulator.inject(rule)
-      await warm.runPromise(Effect.forEach(Array.from({ length: Math.min(calls, 200) }, (_, i) => i), soakCall, { concurrency }))
-      await warm.dispose()
-      emulator.reset()
-      counts.clear()
-      expect(await eventually(() => openSockets() === 0)).toBe(true)
-      const socketsBefore = openSockets()
-      const heapBefore = await settledHeap()
-
-      for (const rule of faultRules()) emulator.inject(rule)
-      const bursts = burstAt(calls)
-      const runtime = ManagedRuntime.make(layer)
-      let peakSockets = 0
-      const sampler = setInterval(() => {
-        peakSockets = Math.max(peakSockets, openSockets())
-      }, 50)
-      const started = performance.now()
-      let outcomes = await runtime.runPromise(
-        Effect.forEach(
-          Array.from({ length: calls }, (_, i) => i),
-          (i) => Effect.zipRight(Effect.sync(() => bursts.has(i) && emulator.inject(burstRule(burstSize(calls)))), soakCall(i)),
-          { concurrency }
+        // Warm-up over every fault path (module loading, JIT, lazily built state), then the baselines with
+        // the pool closed: the heap growth measured after is what the run itself left behind.
+        const warm = ManagedRuntime.make(layer)
+        for (const rule of faultRules()) emulator.inject(rule)
+        await warm.runPromise(
+          Effect.forEach(Array.from({ length: Math.min(calls, 200) }, (_, i) => i), soakCall, { concurrency })
         )
-      )
-      const elapsedMs = performance.now() - started
-      clearInterval(sampler)
-      const socketsWhileOpen = openSockets()
-      let log = emulator.requests
-      const result = verdict(outcomes, log, 1 + maxRetries)
+        await warm.dispose()
+        emulator.reset()
+        counts.clear()
+        expect(await eventually(() => openSockets() === 0)).toBe(true)
+        const socketsBefore = openSockets()
+        const heapBefore = await settledHeap()
 
-      await runtime.dispose()
-      const socketsClosed = await eventually(() => openSockets() <= socketsBefore)
-      // Drop what the test itself holds (outcomes, log snapshot, the emulator's log) before measuring.
-      outcomes = []
-      log = []
-      emulator.reset()
-      counts.clear()
-      const heapAfter = await settledHeap()
+        for (const rule of faultRules()) emulator.inject(rule)
+        const bursts = burstAt(calls)
+        const runtime = ManagedRuntime.make(layer)
+        let peakSockets = 0
+        const sampler = setInterval(() => {
+          peakSockets = Math.max(peakSockets, openSockets())
+        }, 50)
+        const started = performance.now()
+        let outcomes = await runtime.runPromise(
+          Effect.forEach(
+            Array.from({ length: calls }, (_, i) => i),
+            (i) =>
+              Effect.zipRight(
+                Effect.sync(() => bursts.has(i) && emulator.inject(burstRule(burstSize(calls)))),
+                soakCall(i)
+              ),
+            { concurrency }
+          )
+        )
+        const elapsedMs = performance.now() - started
+        clearInterval(sampler)
+        const socketsWhileOpen = openSockets()
+        let log = emulator.requests
+        const result = verdict(outcomes, log, 1 + maxRetries)
 
-      const report = {
-        ...result,
-        elapsedMs: Math.round(elapsedMs),
-        callsPerSecond: Math.round(calls / (elapsedMs / 1000)),
-        sockets: { before: socketsBefore, peak: peakSockets, poolOpen: socketsWhileOpen, afterClose: openSockets() },
-        heapMiB: {
-          before: +(heapBefore / 2 ** 20).toFixed(1),
-          after: +(heapAfter / 2 ** 20).toFixed(1),
-          growth: +((heapAfter - heapBefore) / 2 ** 20).toFixed(2)
-        },
-        unhandledRejections: rejections.reasons.length
+        await runtime.dispose()
+        const socketsClosed = await eventually(() => openSockets() <= socketsBefore)
+        // Drop what the test itself holds (outcomes, log snapshot, the emulator's log) before measuring.
+        outcomes = []
+        log = []
+        emulator.reset()
+        counts.clear()
+        const heapAfter = await settledHeap()
+
+        const report = {
+          ...result,
+          elapsedMs: Math.round(elapsedMs),
+          callsPerSecond: Math.round(calls / (elapsedMs / 1000)),
+          sockets: { before: socketsBefore, peak: peakSockets, poolOpen: socketsWhileOpen, afterClose: openSockets() },
+          heapMiB: {
+            before: +(heapBefore / 2 ** 20).toFixed(1),
+            after: +(heapAfter / 2 ** 20).toFixed(1),
+            growth: +((heapAfter - heapBefore) / 2 ** 20).toFixed(2)
+          },
+          unhandledRejections: rejections.reasons.length
+        }
+        console.log(`[reliability] node soak ${JSON.stringify(report)}`)
+
+        expect(result.mismatches).toEqual([])
+        expect(result.defects).toBe(0)
+        expect(result.keyLeaks).toBe(0)
+        expect(result.maxAttempts).toBeLessThanOrEqual(1 + maxRetries)
+        expect(result.faultShare).toBeGreaterThan(0.25)
+        // Timing, not correctness (see `verdict`): on an idle machine this is 0.
+        expect(result.lateAttempts).toBeLessThanOrEqual(Math.ceil(result.attempts / 10))
+        expect(rejections.reasons).toEqual([])
+        expect(socketsClosed).toBe(true)
+        expect(peakSockets).toBeLessThanOrEqual(2 * (concurrency + 8)) // both ends of each pooled connection
+        expect(heapAfter - heapBefore).toBeLessThan(16 * 2 ** 20)
+      } finally {
+        await server.close()
       }
-      console.log(`[reliability] node soak ${JSON.stringify(report)}`)
-
-      expect(result.mismatches).toEqual([])
-      expect(result.defects).toBe(0)
-      expect(result.keyLeaks).toBe(0)
-      expect(result.maxAttempts).toBeLessThanOrEqual(1 + maxRetries)
-      expect(result.faultShare).toBeGreaterThan(0.25)
-      // Timing, not correctness (see `verdict`): on an idle machine this is 0.
-      expect(result.lateAttempts).toBeLessThanOrEqual(Math.ceil(result.attempts / 10))
-      expect(rejections.reasons).toEqual([])
-      expect(socketsClosed).toBe(true)
-      expect(peakSockets).toBeLessThanOrEqual(2 * (concurrency + 8)) // both ends of each pooled connection
-      expect(heapAfter - heapBefore).toBeLessThan(16 * 2 ** 20)
-    } finally {
-      await server.close()
-    }
-  }, testTimeout)
+    },
+    testTimeout
+  )
 })
 
 describe("interrupting a call mid-retry", () => {

@@ -15,7 +15,17 @@ import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { burstRule, burstSize, faultRules, type Outcome, pool, scaled, soakFixture, soakKey, verdict } from "./support/soak.ts"
+import {
+  burstRule,
+  burstSize,
+  faultRules,
+  type Outcome,
+  pool,
+  scaled,
+  soakFixture,
+  soakKey,
+  verdict
+} from "./support/soak.ts"
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const calls = scaled("RELIABILITY_RUNTIME_SOAK", 200, 1_000)
@@ -45,7 +55,12 @@ const soakServer = async (seed: number) => {
   }
 }
 
-const check = (runtime: string, outcomes: ReadonlyArray<Outcome>, log: ReadonlyArray<Emulator.LoggedRequest>, extra: object) => {
+const check = (
+  runtime: string,
+  outcomes: ReadonlyArray<Outcome>,
+  log: ReadonlyArray<Emulator.LoggedRequest>,
+  extra: object
+) => {
   const result = verdict(outcomes, log, maxAttempts)
   console.log(`[reliability] ${runtime} soak ${JSON.stringify({ ...result, ...extra })}`)
   expect(result.mismatches).toEqual([])
@@ -62,21 +77,38 @@ describe("fault soak on the other runtimes", () => {
     const deno: string = createRequire(join(packageDir, "package.json"))("deno/install_api.cjs").runInstall()
     const { close, emulator, server } = await soakServer(11)
     try {
-      const args = ["run", "--no-prompt", "--no-check", "--allow-net=127.0.0.1", "test-deno/soak.ts", server.url, soakKey, String(calls), String(concurrency)]
+      const args = [
+        "run",
+        "--no-prompt",
+        "--no-check",
+        "--allow-net=127.0.0.1",
+        "test-deno/soak.ts",
+        server.url,
+        soakKey,
+        String(calls),
+        String(concurrency)
+      ]
       const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
         execFile(
           deno,
           args,
           {
             cwd: packageDir,
-            env: { ...process.env, DENO_DIR: join(packageDir, "node_modules/.cache/deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+            env: {
+              ...process.env,
+              DENO_DIR: join(packageDir, "node_modules/.cache/deno"),
+              DENO_NO_UPDATE_CHECK: "1",
+              NO_COLOR: "1"
+            },
             timeout: testTimeout - 10_000,
             maxBuffer: 64 * 1024 * 1024
           },
-          (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
+          (error, stdout, stderr) =>
+            resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
         )
       )
-      expect(result.code, `$ deno ${args.join(" ")}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`).toBe(0)
+      expect(result.code, `$ deno ${args.join(" ")}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`)
+        .toBe(0)
       const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as {
         runtime: string
         elapsedMs: number
@@ -84,7 +116,11 @@ describe("fault soak on the other runtimes", () => {
         outcomes: Array<Outcome>
       }
       expect(report.unhandledRejections).toBe(0)
-      check("deno", report.outcomes, emulator.requests, { runtime: report.runtime, elapsedMs: report.elapsedMs, unhandledRejections: 0 })
+      check("deno", report.outcomes, emulator.requests, {
+        runtime: report.runtime,
+        elapsedMs: report.elapsedMs,
+        unhandledRejections: 0
+      })
     } finally {
       await close()
     }

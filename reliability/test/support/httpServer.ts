@@ -51,7 +51,12 @@ export const recordingServer = (
     })
   })
 
-export const sendJson = (res: Http.ServerResponse, status: number, body: unknown, headers: Http.OutgoingHttpHeaders = {}) => {
+export const sendJson = (
+  res: Http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Http.OutgoingHttpHeaders = {}
+) => {
   const text = JSON.stringify(body)
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
   res.end(text)

@@ -68,7 +68,9 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** Whether any rendering of the error or its cause shows `key`. */
 export const shows = (key: string, error: unknown, cause?: Cause.Cause<unknown>): boolean =>
-  [String(error), JSON.stringify(error), cause === undefined ? "" : Cause.pretty(cause)].some((text) => text.includes(key))
+  [String(error), JSON.stringify(error), cause === undefined ? "" : Cause.pretty(cause)].some((text) =>
+    text.includes(key)
+  )
 
 /** An exit as a plain outcome: a value, a typed error's tag, or anything else (defect, interruption). */
 export const outcomeOf = <A>(

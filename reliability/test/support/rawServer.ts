@@ -29,7 +29,10 @@ export const rawServer = (): Promise<RawServer> =>
     const state: RawServer = {
       url: "",
       requests,
-      respond: () => ({ bytes: new TextEncoder().encode("HTTP/1.1 500 Unset\r\ncontent-length: 0\r\n\r\n"), close: true }),
+      respond: () => ({
+        bytes: new TextEncoder().encode("HTTP/1.1 500 Unset\r\ncontent-length: 0\r\n\r\n"),
+        close: true
+      }),
       close: () =>
         new Promise<void>((done) => {
           server.close(() => done())

@@ -181,7 +181,8 @@ export const verdict = (
     // first one reset before headers. Counted, and the attempt judged by its last request.
     const entries = wire.filter((entry, k) => {
       const next = wire[k + 1]
-      const resent = next !== undefined && attemptOf(next.url) === attemptOf(entry.url) && entry.fault === "reset" && entry.status === 0
+      const resent = next !== undefined && attemptOf(next.url) === attemptOf(entry.url) && entry.fault === "reset" &&
+        entry.status === 0
       if (resent) runtimeResends++
       return !resent
     })
@@ -195,13 +196,17 @@ export const verdict = (
 
     const problem = (text: string) =>
       mismatches.push(
-        `call ${i} (${kindOf(i)}): ${text}; log ${JSON.stringify(wire.map((e) => [attemptOf(e.url), e.status, e.fault ?? null]))}, ` +
+        `call ${i} (${kindOf(i)}): ${text}; log ${
+          JSON.stringify(wire.map((e) => [attemptOf(e.url), e.status, e.fault ?? null]))
+        }, ` +
           `client attempts ${clientAttempts}, got ${JSON.stringify(outcome)}`
       )
     if ("defect" in outcome) return problem("a defect, not a value or a typed error")
     if (clientAttempts > maxAttempts) return problem(`${clientAttempts} attempts, over the policy's ${maxAttempts}`)
     if (entries.length > clientAttempts) return problem("more requests reached the server than the client sent")
-    if (entries.some((e) => e.route !== kindOf(i) || e.apiKey !== soakKey)) return problem("a request went to the wrong route or without the key")
+    if (entries.some((e) => e.route !== kindOf(i) || e.apiKey !== soakKey)) {
+      return problem("a request went to the wrong route or without the key")
+    }
     const numbers = entries.map((e) => attemptOf(e.url))
     if (new Set(numbers).size !== numbers.length || numbers.some((n) => n < 1 || n > clientAttempts)) {
       return problem("the attempt numbers are not the client's")
@@ -214,7 +219,9 @@ export const verdict = (
     }
     for (let n = 1; n < clientAttempts; n++) {
       const step = stepAt(n)
-      if (!step.answered && step.expect === "RequestTimeout" && !entries.some((e) => attemptOf(e.url) === n)) lateAttempts++
+      if (!step.answered && step.expect === "RequestTimeout" && !entries.some((e) => attemptOf(e.url) === n)) {
+        lateAttempts++
+      }
       if (step.retryable) continue
       // A final answer was followed by another attempt: only right if the client timed out on it.
       if (!step.answered) return problem(`attempt ${n} was final but was retried`)
@@ -228,7 +235,9 @@ export const verdict = (
     }
     if (last.expect === "RequestTimeout" && !entries.some((e) => attemptOf(e.url) === clientAttempts)) lateAttempts++
     if (last.expect === "value") {
-      if (!("ok" in outcome && outcome.ok && sameValue(i, outcome.value))) return problem("expected the fixture's value")
+      if (!("ok" in outcome && outcome.ok && sameValue(i, outcome.value))) {
+        return problem("expected the fixture's value")
+      }
     } else if (!("tag" in outcome && outcome.tag === last.expect)) {
       return problem(`expected ${last.expect}`)
     }

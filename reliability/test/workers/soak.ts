@@ -3,8 +3,8 @@
  * CloudflareLyzr.layerEnv, built per request from the `env` bindings, and answers its outcome as JSON
  * (value or error tag, whether the key shows in the error, the attempts the client made).
  */
-import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effect/core"
 import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effect/core"
 import { Cause, Chunk, Effect, Exit, Option } from "effect"
 import { numberAttempts } from "../support/attempts.ts"
 
@@ -16,7 +16,10 @@ const call = (i: number) =>
   Effect.flatMap(AgentSessions, (sessions): Effect.Effect<unknown, AgentSessionsError> =>
     i % 2 === 0
       ? sessions.list(`agt_soak_${i}`)
-      : Effect.map(sessions.get(`agt_soak_${i}`, `ase_soak_${i}`), (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled })))
+      : Effect.map(
+        sessions.get(`agt_soak_${i}`, `ase_soak_${i}`),
+        (s) => ({ id: s.id, agent_id: s.agent_id, enabled: s.enabled })
+      ))
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
@@ -35,6 +38,11 @@ export default {
     }
     const error = failure.value
     const texts = [String(error), JSON.stringify(error), Cause.pretty(exit.cause)]
-    return Response.json({ ok: false, tag: error._tag, keyLeaked: texts.some((t) => t.includes(env.LYZR_API_KEY)), attempts })
+    return Response.json({
+      ok: false,
+      tag: error._tag,
+      keyLeaked: texts.some((t) => t.includes(env.LYZR_API_KEY)),
+      attempts
+    })
   }
 }
