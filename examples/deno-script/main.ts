@@ -39,7 +39,9 @@ const target = Effect.gen(function*() {
 
 const line = (session: AgentSession) =>
   `  ${session.id.padEnd(28)} ${session.enabled ? "enabled " : "disabled"} ` +
-  `${DateTime.formatIso(session.created_at).slice(0, 16).replace("T", " ")}  ${(session.description ?? "").slice(0, 50)}`
+  `${DateTime.formatIso(session.created_at).slice(0, 16).replace("T", " ")}  ${
+    (session.description ?? "").slice(0, 50)
+  }`
 
 const main = Effect.gen(function*() {
   const { agentId, layer, title } = yield* target
@@ -53,8 +55,10 @@ const main = Effect.gen(function*() {
     // A typed error, handled by its tag.
     yield* sessions.get(agentId, "ase_does_not_exist").pipe(
       Effect.flatMap(() => Console.log("unexpected: the unknown session was found")),
-      Effect.catchTag("SessionNotFound", (error) =>
-        Console.log(`ase_does_not_exist: SessionNotFound (status ${error.status}): ${error.message}`))
+      Effect.catchTag(
+        "SessionNotFound",
+        (error) => Console.log(`ase_does_not_exist: SessionNotFound (status ${error.status}): ${error.message}`)
+      )
     )
   }).pipe(Effect.provide(layer))
 }).pipe(Effect.scoped)

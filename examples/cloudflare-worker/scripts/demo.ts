@@ -15,7 +15,9 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 const wrangler = readFileSync(here("../wrangler.toml"), "utf8")
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(wrangler)?.[1] ?? "2025-09-01"
-const compatibilityFlags = [...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(wrangler)?.[1] ?? "").matchAll(/"([^"]+)"/g)]
+const compatibilityFlags = [
+  ...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(wrangler)?.[1] ?? "").matchAll(/"([^"]+)"/g)
+]
   .map((m) => m[1]!)
 
 const main = async () => {
@@ -51,7 +53,11 @@ const main = async () => {
       const retryAfter = response.headers.get("retry-after")
       const body = await response.text()
       const shown = body.length > 240 ? `${body.slice(0, 240)}…` : body
-      console.log(`\n# ${label}\nGET ${path} -> ${response.status}${retryAfter === null ? "" : ` (Retry-After: ${retryAfter})`}\n${shown}`)
+      console.log(
+        `\n# ${label}\nGET ${path} -> ${response.status}${
+          retryAfter === null ? "" : ` (Retry-After: ${retryAfter})`
+        }\n${shown}`
+      )
     }
     console.log(`Worker in workerd (compatibility_date ${compatibilityDate}), upstream: emulator at ${server.url}`)
     await show("list an agent's sessions", "/agents/agt_customer_support/sessions")
@@ -62,7 +68,10 @@ const main = async () => {
     emulator.inject({ route: "list", times: 1, fault: { type: "serverError", status: 503 } })
     await show("one 503 from the service, retried by the SDK", "/agents/agt_sales_assistant/sessions")
     emulator.inject({ route: "get", times: 3, fault: { type: "rateLimit", retryAfter: "120" } })
-    await show("rate limited for 120 s: no wait, 429 with Retry-After", "/agents/agt_customer_support/sessions/ase_customer_support_002")
+    await show(
+      "rate limited for 120 s: no wait, 429 with Retry-After",
+      "/agents/agt_customer_support/sessions/ase_customer_support_002"
+    )
     console.log(`\nThe emulator saw ${emulator.requests.length} requests.`)
   } finally {
     await mf.dispose()

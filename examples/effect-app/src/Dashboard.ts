@@ -2,12 +2,7 @@
  * The dashboard's domain service, composed on `AgentSessions` through a layer. It knows nothing of
  * HTTP or of which runtime provides `AgentSessions` (Node's pool, the emulator in tests).
  */
-import {
-  type AgentSession,
-  AgentSessions,
-  type AgentSessionsError,
-  SessionStream
-} from "@lyzr-effect/core"
+import { type AgentSession, AgentSessions, type AgentSessionsError, SessionStream } from "@lyzr-effect/core"
 import { Context, DateTime, Duration, Effect, Layer, Stream } from "effect"
 import {
   BadGateway,
@@ -34,7 +29,9 @@ export const toApiError = (error: AgentSessionsError): ApiError => {
     case "RateLimitExceeded":
       return new TooManyRequests({
         message: "Lyzr's rate limit was reached; try again later",
-        ...(error.retryAfter === undefined ? {} : { retryAfterSeconds: Math.ceil(Duration.toSeconds(error.retryAfter)) })
+        ...(error.retryAfter === undefined
+          ? {}
+          : { retryAfterSeconds: Math.ceil(Duration.toSeconds(error.retryAfter)) })
       })
     case "Unauthorized":
     case "Forbidden":
@@ -92,7 +89,9 @@ export class Dashboard extends Context.Tag("example/Dashboard")<Dashboard, {
                 const unreadable: Array<UnreadableSession> = []
                 for (const result of results) {
                   if (result._tag === "Fetched") read.push(result.session)
-                  else unreadable.push(new UnreadableSession({ sessionId: result.sessionId, reason: result.error._tag }))
+                  else {unreadable.push(
+                      new UnreadableSession({ sessionId: result.sessionId, reason: result.error._tag })
+                    )}
                 }
                 const enabled = read.filter((s) => s.enabled).length
                 return new SessionsSummary({

@@ -51,7 +51,9 @@ describe("the dashboard over HTTP", () => {
   it.scopedLive("GET /agents/:agentId/sessions/:sessionId returns the session as the SDK decoded it", () =>
     Effect.gen(function*() {
       const { client } = yield* startApp()
-      const session = yield* client.sessions.session({ path: { agentId: agent, sessionId: "ase_customer_support_001" } })
+      const session = yield* client.sessions.session({
+        path: { agentId: agent, sessionId: "ase_customer_support_001" }
+      })
       assert.instanceOf(session, AgentSession)
       assert.strictEqual(session.metadata["customer_id"], "customer_12345")
     }))
@@ -75,7 +77,8 @@ describe("the dashboard over HTTP", () => {
 })
 
 describe("SDK errors mapped to the dashboard's own", () => {
-  const statusOf = (url: string, path: string) => Effect.promise(() => fetch(url + path).then(async (r) => [r.status, await r.json()] as const))
+  const statusOf = (url: string, path: string) =>
+    Effect.promise(() => fetch(url + path).then(async (r) => [r.status, await r.json()] as const))
 
   it.scopedLive("an unknown agent is the dashboard's NotFound, 404", () =>
     Effect.gen(function*() {
@@ -134,7 +137,10 @@ describe("tracing", () => {
       for (const name of ["AgentSessions.get", "Dashboard.session", "http.server"]) assert.include(names, name)
       const traceIds = new Set(spans.map((line) => line.split(" ")[1]))
       assert.strictEqual(traceIds.size, 1, "all in one trace")
-      assert.match(spans.find((line) => line.includes("AgentSessions.get"))!, /\d+\.\dms ok .*lyzr\.session_id=ase_customer_support_002/)
+      assert.match(
+        spans.find((line) => line.includes("AgentSessions.get"))!,
+        /\d+\.\dms ok .*lyzr\.session_id=ase_customer_support_002/
+      )
       assert.notInclude(spans.join("\n"), Emulator.keys.full)
     }))
 })

@@ -20,7 +20,10 @@ export const bundle = async ({ outfile = fileURLToPath(new URL("../dist/bin.js",
     minifySyntax: true,
     legalComments: "none",
     logLevel: "warning",
-    banner: { js: "import { createRequire as __createRequire } from \"node:module\"; const require = __createRequire(import.meta.url);" }
+    banner: {
+      js:
+        "import { createRequire as __createRequire } from \"node:module\"; const require = __createRequire(import.meta.url);"
+    }
   })
   // tsc's map of its own (unbundled) bin.js would now describe the wrong file.
   await rm(`${outfile}.map`, { force: true })

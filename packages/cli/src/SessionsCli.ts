@@ -5,12 +5,7 @@
  */
 import { Args, CliConfig, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
 import type { CliApp } from "@effect/cli"
-import {
-  type AgentSession,
-  AgentSessions,
-  type AgentSessionsError,
-  SessionStream
-} from "@lyzr-effect/core"
+import { type AgentSession, AgentSessions, type AgentSessionsError, SessionStream } from "@lyzr-effect/core"
 import { Cause, Console, Data, Effect, Option, Stream } from "effect"
 import * as ExitCodes from "./ExitCode.ts"
 import * as connection from "./internal/connection.ts"
@@ -157,7 +152,10 @@ const dump = Command.make(
         if (config.format === "json") yield* output.printJson(kept.map(output.sessionJson))
         if (config.format === "table") {
           yield* output.writeLine(
-            output.sessionTable(kept, { color: output.isInteractive(process.stdout), columns: process.stdout.columns || undefined })
+            output.sessionTable(kept, {
+              color: output.isInteractive(process.stdout),
+              columns: process.stdout.columns || undefined
+            })
           )
         }
         if (first !== undefined) return yield* new SomeSessionsFailed({ first, failed })

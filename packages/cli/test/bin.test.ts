@@ -155,7 +155,9 @@ describe("errors", () => {
     const { code, stderr, stdout } = results.unknownSession
     expect(code).toBe(4)
     expect(stdout).toBe("")
-    expect(stderr).toMatch(/^lyzr-sessions: SessionNotFound: .* \(HTTP 404, code session_not_found, request id \S+\)\n$/)
+    expect(stderr).toMatch(
+      /^lyzr-sessions: SessionNotFound: .* \(HTTP 404, code session_not_found, request id \S+\)\n$/
+    )
   })
 
   it("never prints the API key: not in errors, not in help", () => {

@@ -15,7 +15,8 @@ const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Console.consoleWith((base) => {
     const stdout: Array<string> = []
     const stderr: Array<string> = []
-    const capture = (into: Array<string>) => (...args: ReadonlyArray<unknown>) => Effect.sync(() => void into.push(args.join(" ")))
+    const capture = (into: Array<string>) => (...args: ReadonlyArray<unknown>) =>
+      Effect.sync(() => void into.push(args.join(" ")))
     const console: Console.Console = { ...base, log: capture(stdout), error: capture(stderr) }
     return SessionsCli.run(["node", "lyzr-sessions", ...args]).pipe(
       Console.withConsole(console),
@@ -28,21 +29,66 @@ const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
 const faults = (rules: ReadonlyArray<unknown>) => ({ LYZR_EMULATOR_FAULTS: JSON.stringify(rules) })
 
 describe("exit codes", () => {
-  const cases: ReadonlyArray<[name: string, expected: ExitCode.ExitCode, args: Array<string>, env?: Record<string, string>]> = [
+  const cases: ReadonlyArray<
+    [name: string, expected: ExitCode.ExitCode, args: Array<string>, env?: Record<string, string>]
+  > = [
     ["a missing argument is usage (2)", 2, ["get", agent, "--emulator"]],
     ["an unknown --format is usage (2)", 2, ["list", agent, "--format", "xml", "--emulator"]],
     ["a malformed --timeout is usage (2)", 2, ["list", agent, "--timeout", "soon", "--emulator"]],
-    ["a plain-http base URL off loopback is usage (2)", 2, ["list", agent, "--base-url", "http://example.com", "--api-key", "k"]],
-    ["an ID rejected before any request (InvalidRequest) is usage (2)", 2, ["get", agent, "not-a-session", "--emulator"]],
+    ["a plain-http base URL off loopback is usage (2)", 2, [
+      "list",
+      agent,
+      "--base-url",
+      "http://example.com",
+      "--api-key",
+      "k"
+    ]],
+    ["an ID rejected before any request (InvalidRequest) is usage (2)", 2, [
+      "get",
+      agent,
+      "not-a-session",
+      "--emulator"
+    ]],
     ["an unknown key (Unauthorized) is auth (3)", 3, ["list", agent, "--api-key", "nope", "--emulator"]],
-    ["a key without access (Forbidden) is auth (3)", 3, ["list", "agt_sales_assistant", "--api-key", "lyzr-emulator-restricted-key", "--emulator"]],
+    ["a key without access (Forbidden) is auth (3)", 3, [
+      "list",
+      "agt_sales_assistant",
+      "--api-key",
+      "lyzr-emulator-restricted-key",
+      "--emulator"
+    ]],
     ["an unknown agent (AgentNotFound) is not found (4)", 4, ["list", "agt_nobody", "--emulator"]],
     ["an unknown session (SessionNotFound) is not found (4)", 4, ["get", agent, "ase_nobody", "--emulator"]],
-    ["a 429 past the longest wait (RateLimitExceeded) is rate limited (5)", 5, ["list", agent, "--emulator"], faults([{ fault: { type: "rateLimit", retryAfter: "120" } }])],
-    ["a 500 (ServerError) is unavailable (6)", 6, ["list", agent, "--emulator", "--max-retries", "0"], faults([{ fault: { type: "serverError" } }])],
-    ["a reset connection (TransportError) is unavailable (6)", 6, ["list", agent, "--emulator", "--max-retries", "0"], faults([{ fault: { type: "reset" } }])],
-    ["a 200 of the wrong shape (ResponseDecodeError) is bad response (7)", 7, ["list", agent, "--emulator"], faults([{ fault: { type: "wrongShape" } }])],
-    ["a redirect to another origin (UnexpectedResponse) is bad response (7)", 7, ["list", agent, "--emulator"], faults([{ fault: { type: "redirect", location: "https://elsewhere.example/x" } }])]
+    [
+      "a 429 past the longest wait (RateLimitExceeded) is rate limited (5)",
+      5,
+      ["list", agent, "--emulator"],
+      faults([{ fault: { type: "rateLimit", retryAfter: "120" } }])
+    ],
+    [
+      "a 500 (ServerError) is unavailable (6)",
+      6,
+      ["list", agent, "--emulator", "--max-retries", "0"],
+      faults([{ fault: { type: "serverError" } }])
+    ],
+    [
+      "a reset connection (TransportError) is unavailable (6)",
+      6,
+      ["list", agent, "--emulator", "--max-retries", "0"],
+      faults([{ fault: { type: "reset" } }])
+    ],
+    [
+      "a 200 of the wrong shape (ResponseDecodeError) is bad response (7)",
+      7,
+      ["list", agent, "--emulator"],
+      faults([{ fault: { type: "wrongShape" } }])
+    ],
+    [
+      "a redirect to another origin (UnexpectedResponse) is bad response (7)",
+      7,
+      ["list", agent, "--emulator"],
+      faults([{ fault: { type: "redirect", location: "https://elsewhere.example/x" } }])
+    ]
   ]
   for (const [name, expected, args, env] of cases) {
     it.effect(name, () =>

@@ -50,7 +50,11 @@ const main = async () => {
   console.log("| Worker bundle (esbuild, ESM, minified) | minified | gzip -9 | gzip -6 |")
   console.log("| --- | ---: | ---: | ---: |")
   for (const [name, size] of rows) {
-    console.log(`| ${name} | ${size.minified} B (${kib(size.minified)}) | ${size.gzip} B (${kib(size.gzip)}) | ${size.gzipDefault} B |`)
+    console.log(
+      `| ${name} | ${size.minified} B (${kib(size.minified)}) | ${size.gzip} B (${
+        kib(size.gzip)
+      }) | ${size.gzipDefault} B |`
+    )
   }
   console.log(
     `| ratio example / baseline | ${(example.minified / baseline.minified).toFixed(3)}× | ${

@@ -26,7 +26,11 @@ beforeAll(async () => {
       script,
       bindings: { ...base, LYZR_API_KEY: Emulator.keys.full, LYZR_MAX_RETRIES: "0", LYZR_TIMEOUT: "400 millis" }
     },
-    { name: "restricted", script, bindings: { ...base, LYZR_API_KEY: Emulator.keys.restricted, LYZR_MAX_RETRIES: "0" } },
+    {
+      name: "restricted",
+      script,
+      bindings: { ...base, LYZR_API_KEY: Emulator.keys.restricted, LYZR_MAX_RETRIES: "0" }
+    },
     { name: "badkey", script, bindings: { ...base, LYZR_API_KEY: "sk-not-a-key-0000", LYZR_MAX_RETRIES: "0" } },
     { name: "nokey", script, bindings: base }
   ])
@@ -77,7 +81,14 @@ interface ErrorCase {
 }
 
 const errorCases: ReadonlyArray<ErrorCase> = [
-  { name: "an ID the API would reject, before any request", worker: "strict", path: "/get/not-an-agent/ase_x", tag: "InvalidRequest", httpStatus: 400, upstreamRequests: 0 },
+  {
+    name: "an ID the API would reject, before any request",
+    worker: "strict",
+    path: "/get/not-an-agent/ase_x",
+    tag: "InvalidRequest",
+    httpStatus: 400,
+    upstreamRequests: 0
+  },
   {
     name: "400 invalid_request",
     worker: "strict",
@@ -87,27 +98,107 @@ const errorCases: ReadonlyArray<ErrorCase> = [
     httpStatus: 400,
     upstreamRequests: 1
   },
-  { name: "401 for a key the service refuses", worker: "badkey", path: "/list/agt_customer_support", tag: "Unauthorized", httpStatus: 502, upstreamRequests: 1 },
-  { name: "403 for an agent the key may not read", worker: "restricted", path: "/list/agt_sales_assistant", tag: "Forbidden", httpStatus: 403, upstreamRequests: 1 },
-  { name: "404 for an unknown agent", worker: "strict", path: "/list/agt_nobody", tag: "AgentNotFound", httpStatus: 404, upstreamRequests: 1 },
-  { name: "404 for an unknown session", worker: "strict", path: "/get/agt_customer_support/ase_missing", tag: "SessionNotFound", httpStatus: 404, upstreamRequests: 1 },
+  {
+    name: "401 for a key the service refuses",
+    worker: "badkey",
+    path: "/list/agt_customer_support",
+    tag: "Unauthorized",
+    httpStatus: 502,
+    upstreamRequests: 1
+  },
+  {
+    name: "403 for an agent the key may not read",
+    worker: "restricted",
+    path: "/list/agt_sales_assistant",
+    tag: "Forbidden",
+    httpStatus: 403,
+    upstreamRequests: 1
+  },
+  {
+    name: "404 for an unknown agent",
+    worker: "strict",
+    path: "/list/agt_nobody",
+    tag: "AgentNotFound",
+    httpStatus: 404,
+    upstreamRequests: 1
+  },
+  {
+    name: "404 for an unknown session",
+    worker: "strict",
+    path: "/get/agt_customer_support/ase_missing",
+    tag: "SessionNotFound",
+    httpStatus: 404,
+    upstreamRequests: 1
+  },
   {
     name: "422 with a FastAPI detail list",
     worker: "strict",
     path: "/list/agt_customer_support",
     fault: {
-      fault: { type: "status", status: 422, body: { detail: [{ loc: ["path", "agent_id"], msg: "bad id", type: "value_error" }] } }
+      fault: {
+        type: "status",
+        status: 422,
+        body: { detail: [{ loc: ["path", "agent_id"], msg: "bad id", type: "value_error" }] }
+      }
     },
     tag: "ValidationError",
     httpStatus: 422,
     upstreamRequests: 1
   },
-  { name: "429 asking for more than 60 s", worker: "main", path: "/list/agt_customer_support", fault: { fault: { type: "rateLimit", retryAfter: "120" } }, tag: "RateLimitExceeded", httpStatus: 429, upstreamRequests: 1 },
-  { name: "500", worker: "strict", path: "/list/agt_customer_support", fault: { fault: { type: "serverError" } }, tag: "ServerError", httpStatus: 502, upstreamRequests: 1 },
-  { name: "a redirect to another origin, not followed", worker: "strict", path: "/list/agt_customer_support", fault: { fault: { type: "redirect", location: "https://elsewhere.example/v1/agent/x/sessions" } }, tag: "UnexpectedResponse", httpStatus: 502, upstreamRequests: 1 },
-  { name: "a 200 body that is not JSON", worker: "strict", path: "/get/agt_customer_support/ase_customer_support_001", fault: { fault: { type: "malformed" } }, tag: "ResponseDecodeError", httpStatus: 502, upstreamRequests: 1 },
-  { name: "a connection reset", worker: "strict", path: "/list/agt_customer_support", fault: { fault: { type: "reset" } }, tag: "TransportError", httpStatus: 502, upstreamRequests: 1 },
-  { name: "a response slower than the timeout", worker: "strict", path: "/list/agt_customer_support", fault: { fault: { type: "latency", ms: 3000 } }, tag: "RequestTimeout", httpStatus: 504, upstreamRequests: 1 }
+  {
+    name: "429 asking for more than 60 s",
+    worker: "main",
+    path: "/list/agt_customer_support",
+    fault: { fault: { type: "rateLimit", retryAfter: "120" } },
+    tag: "RateLimitExceeded",
+    httpStatus: 429,
+    upstreamRequests: 1
+  },
+  {
+    name: "500",
+    worker: "strict",
+    path: "/list/agt_customer_support",
+    fault: { fault: { type: "serverError" } },
+    tag: "ServerError",
+    httpStatus: 502,
+    upstreamRequests: 1
+  },
+  {
+    name: "a redirect to another origin, not followed",
+    worker: "strict",
+    path: "/list/agt_customer_support",
+    fault: { fault: { type: "redirect", location: "https://elsewhere.example/v1/agent/x/sessions" } },
+    tag: "UnexpectedResponse",
+    httpStatus: 502,
+    upstreamRequests: 1
+  },
+  {
+    name: "a 200 body that is not JSON",
+    worker: "strict",
+    path: "/get/agt_customer_support/ase_customer_support_001",
+    fault: { fault: { type: "malformed" } },
+    tag: "ResponseDecodeError",
+    httpStatus: 502,
+    upstreamRequests: 1
+  },
+  {
+    name: "a connection reset",
+    worker: "strict",
+    path: "/list/agt_customer_support",
+    fault: { fault: { type: "reset" } },
+    tag: "TransportError",
+    httpStatus: 502,
+    upstreamRequests: 1
+  },
+  {
+    name: "a response slower than the timeout",
+    worker: "strict",
+    path: "/list/agt_customer_support",
+    fault: { fault: { type: "latency", ms: 3000 } },
+    tag: "RequestTimeout",
+    httpStatus: 504,
+    upstreamRequests: 1
+  }
 ]
 
 describe("every SDK error, in workerd", () => {
@@ -173,7 +264,10 @@ describe("retries and redirects in workerd", () => {
   })
 
   it("follows a same-origin redirect itself (fetch runs with redirect: manual)", async () => {
-    emulator.inject({ times: 1, fault: { type: "redirect", status: 307, location: "/v1/agent/agt_onboarding_bot/sessions" } })
+    emulator.inject({
+      times: 1,
+      fault: { type: "redirect", status: 307, location: "/v1/agent/agt_onboarding_bot/sessions" }
+    })
     const res = await fetchWorker(mf, "strict", "/list/agt_customer_support")
     expect(res).toMatchObject({ status: 200, body: { value: [] } })
     expect(emulator.requests.map((r) => [r.path, r.status])).toEqual([

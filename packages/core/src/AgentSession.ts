@@ -144,7 +144,9 @@ export const SessionIds: Schema.Schema<ReadonlyArray<string>, typeof SessionList
   Schema.Array(Schema.String),
   {
     strict: true,
-    decode: (wire) => (Array.isArray(wire) ? wire : (wire as { sessions: ReadonlyArray<string | { session_id: string }> }).sessions).map(idOf),
+    decode: (wire) =>
+      (Array.isArray(wire) ? wire : (wire as { sessions: ReadonlyArray<string | { session_id: string }> }).sessions)
+        .map(idOf),
     encode: (ids) => ({ sessions: ids })
   }
 )

@@ -5,10 +5,10 @@
  */
 // Deep imports, not the "@effect/platform" barrel: the barrel also loads MsgPack, whose msgpackr reads
 // process.env at module load, which Deno refuses without --allow-env (NotCapable before any code runs).
+import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import {
   Clock,
   Config,
@@ -137,7 +137,9 @@ const describeCause = (cause: unknown): string => {
   if (!(cause instanceof Error)) return String(cause)
   const inner = (cause as { cause?: unknown }).cause
   const code = inner instanceof Error ? ((inner as { code?: string }).code ?? inner.message) : undefined
-  return code === undefined || code === "" ? `${cause.name}: ${cause.message}` : `${cause.name}: ${cause.message} (${code})`
+  return code === undefined || code === ""
+    ? `${cause.name}: ${cause.message}`
+    : `${cause.name}: ${cause.message} (${code})`
 }
 
 /**
@@ -192,8 +194,7 @@ export const make = (
     // the key in a body, header or Location) may carry the key into an error or a log.
     // The key may also come back percent-encoded (in a Location or a URL built from one).
     const keyForms = [...new Set([keyValue, encodeURIComponent(keyValue), encodeURI(keyValue)])]
-    const scrub = (text: string): string =>
-      keyForms.reduce((out, form) => out.split(form).join("<redacted>"), text)
+    const scrub = (text: string): string => keyForms.reduce((out, form) => out.split(form).join("<redacted>"), text)
     const containsKey = (text: string): boolean => keyForms.some((form) => text.includes(form))
     const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrub(text))
 
@@ -232,8 +233,7 @@ export const make = (
             Effect.catchTag("ResponseError", (error) =>
               Effect.fail(
                 transportError(url, `GET ${url.pathname}: the connection broke while reading the body`, error.cause)
-              )
-            ),
+              )),
             Effect.flatMap((text) =>
               response.status >= 200 && response.status < 300
                 ? decodeBody(text, context, decode, what)
@@ -262,11 +262,17 @@ export const make = (
       const next = URL.canParse(location, from) ? new URL(location, from) : undefined
       const fail = (message: string) =>
         Effect.fail(
-          new Errors.UnexpectedResponse({ ...context, message: scrub(message), location: scrub(next?.href ?? location) })
+          new Errors.UnexpectedResponse({
+            ...context,
+            message: scrub(message),
+            location: scrub(next?.href ?? location)
+          })
         )
       if (next === undefined) return fail(`redirected to an invalid Location`)
       if (next.origin !== baseOrigin) {
-        return fail(`redirected to another origin (${next.origin}); not followed, so the API key stays with ${baseOrigin}`)
+        return fail(
+          `redirected to another origin (${next.origin}); not followed, so the API key stays with ${baseOrigin}`
+        )
       }
       // Requesting a URL that holds the key would put it in the HTTP client's span and in logs.
       if (containsKey(next.href)) return fail("redirected to a URL that contains the API key; not followed")
@@ -299,7 +305,11 @@ export const make = (
       const decoded = decode(json)
       return Either.isRight(decoded)
         ? Effect.succeed(decoded.right)
-        : fail(`the ${context.status} response body is not ${what}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`)
+        : fail(
+          `the ${context.status} response body is not ${what}: ${
+            ParseResult.TreeFormatter.formatErrorSync(decoded.left)
+          }`
+        )
     }
 
     /**
@@ -410,7 +420,8 @@ const parseTimeout = (value: string): Either.Either<Duration.Duration, string> =
   const trimmed = value.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Either.right(Duration.millis(Number(trimmed)))
   return Option.match(Duration.decodeUnknown(trimmed), {
-    onNone: () => Either.left(`LYZR_TIMEOUT must be milliseconds or a duration like "30 seconds", got ${JSON.stringify(trimmed)}`),
+    onNone: () =>
+      Either.left(`LYZR_TIMEOUT must be milliseconds or a duration like "30 seconds", got ${JSON.stringify(trimmed)}`),
     onSome: Either.right
   })
 }
@@ -445,10 +456,12 @@ export const config: Config.Config<AgentSessionsOptions> = Config.all({
       )
     )
   ),
-  maxRetries: Config.option(Config.integer("LYZR_MAX_RETRIES").pipe(Config.validate({
-    message: "LYZR_MAX_RETRIES must be 0 or more",
-    validation: (n) => n >= 0
-  }))),
+  maxRetries: Config.option(
+    Config.integer("LYZR_MAX_RETRIES").pipe(Config.validate({
+      message: "LYZR_MAX_RETRIES must be 0 or more",
+      validation: (n) => n >= 0
+    }))
+  ),
   allowInsecureHttp: Config.withDefault(Config.boolean("LYZR_ALLOW_INSECURE_HTTP"), false)
 }).pipe(
   Config.map((c): AgentSessionsOptions => ({
@@ -494,12 +507,14 @@ export class AgentSessions extends Context.Tag("@lyzr-effect/core/AgentSessions"
   /** The service from explicit options; requires an `HttpClient`. */
   static readonly layer = (
     options: AgentSessionsOptions
-  ): Layer.Layer<AgentSessions, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(AgentSessions, make(options))
+  ): Layer.Layer<AgentSessions, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Layer.effect(AgentSessions, make(options))
   /** The service from Effect `Config` (see {@link config}); requires an `HttpClient`. */
-  static readonly layerConfig: Layer.Layer<AgentSessions, ConfigError.ConfigError, HttpClient.HttpClient> = Layer.effect(
-    AgentSessions,
-    Effect.flatMap(config, make)
-  )
+  static readonly layerConfig: Layer.Layer<AgentSessions, ConfigError.ConfigError, HttpClient.HttpClient> = Layer
+    .effect(
+      AgentSessions,
+      Effect.flatMap(config, make)
+    )
   /** The options as read from Effect `Config`. */
   static readonly config = config
   /** Every session of an agent as a `Stream` (see `SessionStream.streamAll`). */

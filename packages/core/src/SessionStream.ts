@@ -251,4 +251,3 @@ export const makeCache: (options: {
   readonly timeToLive: Duration.DurationInput
   readonly capacity?: number | undefined
 }) => Effect.Effect<Request.Cache> = internal.makeCache
-

@@ -17,7 +17,9 @@ const startFromEnv = (env: Record<string, string>, handler: Handler = ok) =>
     const server = fakeServer(handler)
     const layer = AgentSessions.layerConfig.pipe(Layer.provide(server.layer))
     const fiber = yield* Effect.fork(
-      Effect.exit(Effect.flatMap(AgentSessions, list).pipe(Effect.provide(layer), Effect.withConfigProvider(provider(env))))
+      Effect.exit(
+        Effect.flatMap(AgentSessions, list).pipe(Effect.provide(layer), Effect.withConfigProvider(provider(env)))
+      )
     )
     return { fiber, sent: server.sent }
   })
@@ -28,7 +30,10 @@ const loadOptions = (env: Record<string, string>) =>
 describe("layerConfig", () => {
   it.effect("reads LYZR_API_KEY and LYZR_BASE_URL", () =>
     Effect.gen(function*() {
-      const { fiber, sent } = yield* startFromEnv({ LYZR_API_KEY: testKey, LYZR_BASE_URL: "https://agent-prod.studio.lyzr.ai" })
+      const { fiber, sent } = yield* startFromEnv({
+        LYZR_API_KEY: testKey,
+        LYZR_BASE_URL: "https://agent-prod.studio.lyzr.ai"
+      })
       assert.deepStrictEqual(yield* Fiber.join(fiber), Exit.succeed(["s1"]))
       assert.strictEqual(sent[0]!.url.href, "https://agent-prod.studio.lyzr.ai/v1/agent/agent-1/sessions")
       assert.strictEqual(sent[0]!.headers.get("x-api-key"), testKey)
@@ -44,7 +49,10 @@ describe("layerConfig", () => {
   for (const timeout of ["2000", "2 seconds"]) {
     it.effect(`reads LYZR_TIMEOUT=${JSON.stringify(timeout)} as 2 s per attempt`, () =>
       Effect.gen(function*() {
-        const { fiber } = yield* startFromEnv({ LYZR_API_KEY: testKey, LYZR_TIMEOUT: timeout, LYZR_MAX_RETRIES: "0" }, never)
+        const { fiber } = yield* startFromEnv(
+          { LYZR_API_KEY: testKey, LYZR_TIMEOUT: timeout, LYZR_MAX_RETRIES: "0" },
+          never
+        )
         yield* TestClock.adjust("1999 millis")
         assert.strictEqual((yield* Fiber.poll(fiber))._tag, "None")
         yield* TestClock.adjust("1 millis")
@@ -83,7 +91,10 @@ describe("layerConfig", () => {
 
   it.effect("fails with a ConfigError for a plain-http LYZR_BASE_URL on a non-loopback host", () =>
     Effect.gen(function*() {
-      const { fiber } = yield* startFromEnv({ LYZR_API_KEY: testKey, LYZR_BASE_URL: "http://agent-prod.studio.lyzr.ai" })
+      const { fiber } = yield* startFromEnv({
+        LYZR_API_KEY: testKey,
+        LYZR_BASE_URL: "http://agent-prod.studio.lyzr.ai"
+      })
       assert.isTrue(ConfigError.isConfigError(failureOf(yield* Fiber.join(fiber))))
     }))
 
@@ -133,7 +144,12 @@ describe("AgentSessions.config", () => {
       assert.strictEqual(exit.value.allowInsecureHttp, false)
     }))
 
-  for (const [name, value] of [["LYZR_TIMEOUT", "soon"], ["LYZR_MAX_RETRIES", "-1"], ["LYZR_MAX_RETRIES", "two"], ["LYZR_ALLOW_INSECURE_HTTP", "maybe"]]) {
+  for (
+    const [name, value] of [["LYZR_TIMEOUT", "soon"], ["LYZR_MAX_RETRIES", "-1"], ["LYZR_MAX_RETRIES", "two"], [
+      "LYZR_ALLOW_INSECURE_HTTP",
+      "maybe"
+    ]]
+  ) {
     it.effect(`fails with a ConfigError for ${name}=${JSON.stringify(value)}`, () =>
       Effect.gen(function*() {
         const exit = yield* loadOptions({ LYZR_API_KEY: testKey, [name!]: value! })

@@ -3,7 +3,10 @@ import { Duration, Effect } from "effect"
 import type { AgentSessionsError } from "../src/index.ts"
 import { failureOf, json, run, text } from "./support.ts"
 
-type Service = { get: (a: string, b: string) => Effect.Effect<unknown, AgentSessionsError>; list: (a: string) => Effect.Effect<unknown, AgentSessionsError> }
+type Service = {
+  get: (a: string, b: string) => Effect.Effect<unknown, AgentSessionsError>
+  list: (a: string) => Effect.Effect<unknown, AgentSessionsError>
+}
 const get = (s: Service) => s.get("agt_a", "ase_b")
 const list = (s: Service) => s.list("agent-1")
 
@@ -31,7 +34,12 @@ describe("errors by status and documented code", () => {
       }))
   }
 
-  for (const [status, tag] of [[400, "InvalidRequest"], [401, "Unauthorized"], [403, "Forbidden"], [429, "RateLimitExceeded"]] as const) {
+  for (
+    const [status, tag] of [[400, "InvalidRequest"], [401, "Unauthorized"], [403, "Forbidden"], [
+      429,
+      "RateLimitExceeded"
+    ]] as const
+  ) {
     it.effect(`${status} with no body fails with ${tag}`, () =>
       Effect.gen(function*() {
         const error = yield* errorOf(() => text(status, ""))
@@ -75,7 +83,9 @@ describe("errors by status and documented code", () => {
       if (error._tag !== "ValidationError") return
       assert.strictEqual(error.status, 422)
       assert.deepStrictEqual(
-        (error.detail as ReadonlyArray<{ loc: ReadonlyArray<unknown>; msg: string; type: string }>).map((i) => ({ ...i })),
+        (error.detail as ReadonlyArray<{ loc: ReadonlyArray<unknown>; msg: string; type: string }>).map((i) => ({
+          ...i
+        })),
         detail
       )
       assert.include(error.message, "path.agent_id: field required")
@@ -145,7 +155,9 @@ describe("errors by status and documented code", () => {
 describe("errors by body shape", () => {
   it.effect("reads {\"error\": {\"code\", \"message\"}}", () =>
     Effect.gen(function*() {
-      const error = yield* errorOf(() => json(404, { error: { code: "agent_not_found", message: "Agent agt_a does not exist" } }))
+      const error = yield* errorOf(() =>
+        json(404, { error: { code: "agent_not_found", message: "Agent agt_a does not exist" } })
+      )
       assert.strictEqual(error._tag, "AgentNotFound")
       assert.strictEqual(error.code, "agent_not_found")
       assert.strictEqual(error.message, "Agent agt_a does not exist")
@@ -153,7 +165,9 @@ describe("errors by body shape", () => {
 
   it.effect("reads {\"code\", \"message\"}", () =>
     Effect.gen(function*() {
-      const error = yield* errorOf(() => json(404, { code: "session_not_found", message: "Session ase_b does not exist" }))
+      const error = yield* errorOf(() =>
+        json(404, { code: "session_not_found", message: "Session ase_b does not exist" })
+      )
       assert.strictEqual(error._tag, "SessionNotFound")
       assert.strictEqual(error.code, "session_not_found")
       assert.strictEqual(error.message, "Session ase_b does not exist")
@@ -168,7 +182,9 @@ describe("errors by body shape", () => {
 
   it.effect("reads FastAPI's {\"detail\": [...]} on a 400 into the message", () =>
     Effect.gen(function*() {
-      const error = yield* errorOf(() => json(400, { detail: [{ loc: ["path", "agent_id"], msg: "bad id", type: "value_error" }] }))
+      const error = yield* errorOf(() =>
+        json(400, { detail: [{ loc: ["path", "agent_id"], msg: "bad id", type: "value_error" }] })
+      )
       assert.strictEqual(error._tag, "InvalidRequest")
       assert.strictEqual(error.message, "path.agent_id: bad id")
     }))
@@ -192,7 +208,9 @@ describe("errors by body shape", () => {
 
   it.effect("a short plain-text body becomes the message", () =>
     Effect.gen(function*() {
-      const error = yield* errorOf(() => text(401, "Invalid API key\n", { "content-type": "text/plain; charset=utf-8" }))
+      const error = yield* errorOf(() =>
+        text(401, "Invalid API key\n", { "content-type": "text/plain; charset=utf-8" })
+      )
       assert.strictEqual(error._tag, "Unauthorized")
       assert.strictEqual(error.message, "Invalid API key")
     }))
@@ -304,7 +322,9 @@ describe("transport", () => {
   it.effect("a connection failure fails with TransportError", () =>
     Effect.gen(function*() {
       const error = yield* errorOf(() => {
-        throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+        })
       })
       assert.strictEqual(error._tag, "TransportError")
       assert.strictEqual(error.status, undefined)

@@ -16,7 +16,10 @@ const valueOf = <A>(exit: Exit.Exit<A, unknown>): A => {
 describe("get", () => {
   it.effect("decodes the seed's example session with the wire's field names", () =>
     Effect.gen(function*() {
-      const { exit } = yield* run(() => new Response(seedSessionText, { headers: { "content-type": "application/json" } }), seedGet)
+      const { exit } = yield* run(
+        () => new Response(seedSessionText, { headers: { "content-type": "application/json" } }),
+        seedGet
+      )
       const session = valueOf(exit)
       assert.instanceOf(session, AgentSession)
       assert.strictEqual(session.id, "ase_customer_support_001")
@@ -55,7 +58,10 @@ describe("get", () => {
       const { sent } = yield* run(ok(seedSession), seedGet)
       assert.strictEqual(sent.length, 1)
       assert.strictEqual(sent[0]!.method, "GET")
-      assert.strictEqual(sent[0]!.url.href, `${baseUrl}/v2/agents/agt_customer_support/sessions/ase_customer_support_001`)
+      assert.strictEqual(
+        sent[0]!.url.href,
+        `${baseUrl}/v2/agents/agt_customer_support/sessions/ase_customer_support_001`
+      )
       assert.strictEqual(sent[0]!.headers.get("x-api-key"), testKey)
       assert.strictEqual(sent[0]!.headers.get("accept"), "application/json")
     }))

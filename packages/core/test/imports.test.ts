@@ -6,7 +6,9 @@ const sourceFiles = (dir: string): Array<string> =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []
+      : entry.name.endsWith(".ts")
+      ? [join(dir, entry.name)]
+      : []
   )
 
 describe("imports", () => {

@@ -8,7 +8,10 @@ const list = (agentId: string) => (sessions: { list: (id: string) => Effect.Effe
 describe("list", () => {
   it.effect("reads the session IDs from the documented {\"sessions\": [...]} shape", () =>
     Effect.gen(function*() {
-      const { exit } = yield* run(() => json(200, { sessions: ["session_abc_123", "session_xyz_456"] }), list("123444544354"))
+      const { exit } = yield* run(
+        () => json(200, { sessions: ["session_abc_123", "session_xyz_456"] }),
+        list("123444544354")
+      )
       assert.deepStrictEqual(exit, Exit.succeed(["session_abc_123", "session_xyz_456"]))
     }))
 

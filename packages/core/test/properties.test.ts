@@ -15,7 +15,10 @@ const timeout = Math.max(30_000, numRuns * 200)
 
 type Service = AgentSessions["Type"]
 
-const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 })
+const ascii = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40
+})
 
 /** Retry-After values as sent in the wild, and garbage. */
 const waitHeader = fc.oneof(
@@ -23,19 +26,42 @@ const waitHeader = fc.oneof(
   fc.integer({ min: -100, max: 200_000 }).map(String),
   fc.double({ noNaN: false }).map(String),
   fc.date().map((d) => (Number.isNaN(d.getTime()) ? "Invalid Date" : d.toUTCString())),
-  fc.constantFrom("", "0", "1.5", "-1", "Infinity", "NaN", "1e309", "61", "60", "Thu, 01 Jan 1970 00:00:30 GMT", "Mon, 99 Foo 2024")
+  fc.constantFrom(
+    "",
+    "0",
+    "1.5",
+    "-1",
+    "Infinity",
+    "NaN",
+    "1e309",
+    "61",
+    "60",
+    "Thu, 01 Jan 1970 00:00:30 GMT",
+    "Mon, 99 Foo 2024"
+  )
 )
 
 const headers = fc.record(
   {
     "retry-after": waitHeader,
     "retry-after-ms": waitHeader,
-    "content-type": fc.constantFrom("application/json", "text/plain", "text/html; charset=utf-8", "application/problem+json"),
+    "content-type": fc.constantFrom(
+      "application/json",
+      "text/plain",
+      "text/html; charset=utf-8",
+      "application/problem+json"
+    ),
     "x-request-id": ascii,
     "location": fc.oneof(
       ascii,
       fc.webUrl(),
-      fc.constantFrom("/moved", "//collector.example.net/x", "https://agent-dev.test.studio.lyzr.ai/x", "http://[bad", "")
+      fc.constantFrom(
+        "/moved",
+        "//collector.example.net/x",
+        "https://agent-dev.test.studio.lyzr.ai/x",
+        "http://[bad",
+        ""
+      )
     ),
     "content-length": fc.oneof(ascii, fc.nat({ max: 100_000 }).map(String))
   },
@@ -84,7 +110,13 @@ const runToEnd = <A, E>(fiber: Fiber.RuntimeFiber<Exit.Exit<A, E>>) =>
 describe("JSON values", () => {
   for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
     it(`metadata holding ${value} is not a valid AgentSession (JSON cannot carry it)`, () => {
-      const session = { id: "ase_b", agent_id: "agt_a", metadata: { n: value }, enabled: true, created_at: "2024-01-15T10:30:00Z" }
+      const session = {
+        id: "ase_b",
+        agent_id: "agt_a",
+        metadata: { n: value },
+        enabled: true,
+        created_at: "2024-01-15T10:30:00Z"
+      }
       assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(AgentSession)(session)))
     })
   }
@@ -100,7 +132,12 @@ describe("properties", () => {
           if (e.transportFailure) throw new TypeError("fetch failed")
           return text(e.status, e.body, e.headers)
         }
-        const call = (s: Service): Effect.Effect<unknown, AgentSessionsError> => (e.route === "list" ? s.list(e.agentId) : s.get("agt_a", "ase_b"))
+        const call = (
+          s: Service
+        ): Effect.Effect<
+          unknown,
+          AgentSessionsError
+        > => (e.route === "list" ? s.list(e.agentId) : s.get("agt_a", "ase_b"))
         const { fiber, sent } = yield* start(handler, call, { maxResponseBytes: 64 * 1024 })
         const exit = yield* runToEnd(fiber)
         assert.isAtMost(sent.length, 3 * 6)
@@ -123,8 +160,12 @@ describe("properties", () => {
     Array.isArray(value)
       ? value.map(withoutUndefined)
       : typeof value === "object" && value !== null
-      ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]))
-      : Object.is(value, -0) ? 0 : value
+      ? Object.fromEntries(
+        Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)])
+      )
+      : Object.is(value, -0)
+      ? 0
+      : value
   it.effect.prop(
     "a valid AgentSession round-trips through encode → JSON → get()",
     [Arbitrary.make(AgentSession)],

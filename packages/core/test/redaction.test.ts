@@ -15,10 +15,25 @@ const redirect = (location: string, status = 302) => new Response(null, { status
 describe("the key never leaks", () => {
   const renderings = (exit: Exit.Exit<unknown, AgentSessionsError>) => {
     const error = failureOf(exit)
-    return { tag: error._tag, texts: [String(error), JSON.stringify(error), Cause.pretty(exit._tag === "Failure" ? exit.cause : Cause.empty), error.message] }
+    return {
+      tag: error._tag,
+      texts: [
+        String(error),
+        JSON.stringify(error),
+        Cause.pretty(exit._tag === "Failure" ? exit.cause : Cause.empty),
+        error.message
+      ]
+    }
   }
   const echo = `invalid key ${testKey}`
-  const provocations: ReadonlyArray<[string, (request: Request, n: number) => Response | Promise<Response>, (s: Service) => Effect.Effect<unknown, AgentSessionsError>, Partial<AgentSessionsOptions>?]> = [
+  const provocations: ReadonlyArray<
+    [
+      string,
+      (request: Request, n: number) => Response | Promise<Response>,
+      (s: Service) => Effect.Effect<unknown, AgentSessionsError>,
+      Partial<AgentSessionsOptions>?
+    ]
+  > = [
     ["InvalidRequest", () => ok(), (s) => s.get("agt_a", "not-a-session")],
     ["InvalidRequest", () => json(400, { error: { code: "invalid_request", message: echo } }), get],
     ["Unauthorized", () => json(401, { detail: echo }, { "x-request-id": "req_1" }), get],
@@ -26,7 +41,11 @@ describe("the key never leaks", () => {
     ["Forbidden", () => json(403, { code: "forbidden", message: echo }), get],
     ["AgentNotFound", () => json(404, { error: { code: "agent_not_found", message: echo } }), get],
     ["SessionNotFound", () => json(404, { error: { code: "session_not_found", message: echo } }), get],
-    ["ValidationError", () => json(422, { detail: [{ loc: ["header", "x-api-key"], msg: echo, type: "value_error" }] }), list],
+    [
+      "ValidationError",
+      () => json(422, { detail: [{ loc: ["header", "x-api-key"], msg: echo, type: "value_error" }] }),
+      list
+    ],
     ["RateLimitExceeded", () => json(429, { detail: echo }, { "retry-after": "120" }), list],
     ["ServerError", () => text(500, `<html>${echo}</html>`, { "content-type": "text/html" }), list],
     ["UnexpectedResponse", () => text(418, echo), list],
@@ -67,9 +86,11 @@ describe("the key never leaks", () => {
     Effect.gen(function*() {
       const logs = captureLogs()
       const handler = (_: Request, n: number) =>
-        n === 1 ? json(503, { detail: `down; your key ${testKey}` }, { "x-request-id": testKey }) : n === 2 ? (() => {
-          throw new Error(`socket closed ${testKey}`)
-        })() : json(200, seedSession)
+        n === 1 ? json(503, { detail: `down; your key ${testKey}` }, { "x-request-id": testKey }) : n === 2 ?
+          (() => {
+            throw new Error(`socket closed ${testKey}`)
+          })() :
+          json(200, seedSession)
       const { fiber } = yield* logs.withLogs(start(handler, get))
       yield* TestClock.adjust("10 seconds")
       assert.isTrue(Exit.isSuccess(yield* Fiber.join(fiber)))

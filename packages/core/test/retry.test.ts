@@ -124,7 +124,10 @@ describe("server-requested waits", () => {
   it.effect("an HTTP date in the past retries at once", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2024-01-15T10:30:00Z"))
-      const { sent } = yield* start(failing(1, () => json(429, {}, { "retry-after": "Mon, 15 Jan 2024 10:00:00 GMT" })), list)
+      const { sent } = yield* start(
+        failing(1, () => json(429, {}, { "retry-after": "Mon, 15 Jan 2024 10:00:00 GMT" })),
+        list
+      )
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(sent.length, 2)
     }))
@@ -159,7 +162,10 @@ describe("server-requested waits", () => {
 
   it.effect("Retry-After over 60 s fails at once with RateLimitExceeded carrying the wait", () =>
     Effect.gen(function*() {
-      const { fiber, sent } = yield* start(always(() => json(429, { detail: "credits exhausted" }, { "retry-after": "120" })), list)
+      const { fiber, sent } = yield* start(
+        always(() => json(429, { detail: "credits exhausted" }, { "retry-after": "120" })),
+        list
+      )
       const exit = yield* Fiber.join(fiber)
       const error = failureOf(exit)
       assert.strictEqual(error._tag, "RateLimitExceeded")
@@ -200,9 +206,12 @@ describe("what is retried", () => {
 
   it.effect("a transport failure is retried", () =>
     Effect.gen(function*() {
-      const { fiber, sent } = yield* start(failing(1, () => {
-        throw new TypeError("fetch failed")
-      }), list)
+      const { fiber, sent } = yield* start(
+        failing(1, () => {
+          throw new TypeError("fetch failed")
+        }),
+        list
+      )
       yield* TestClock.adjust("500 millis")
       assert.deepStrictEqual(yield* Fiber.join(fiber), Exit.succeed(["s1"]))
       assert.strictEqual(sent.length, 2)
@@ -234,7 +243,10 @@ describe("retry options", () => {
 
   it.effect("RetryPolicy.none turns retries off", () =>
     Effect.gen(function*() {
-      const { fiber, sent } = yield* start(always(() => text(503, "")), list, { retryPolicy: RetryPolicy.none, maxRetries: 5 })
+      const { fiber, sent } = yield* start(always(() => text(503, "")), list, {
+        retryPolicy: RetryPolicy.none,
+        maxRetries: 5
+      })
       assert.isTrue(Exit.isFailure(yield* Fiber.join(fiber)))
       assert.strictEqual(sent.length, 1)
     }))

@@ -59,7 +59,10 @@ describe("redirects", () => {
         list
       )
       assert.deepStrictEqual(exit, Exit.succeed(["s1"]))
-      assert.deepStrictEqual(sent.map((r) => r.url.pathname), ["/v1/agent/agent-1/sessions", "/v1/agent/agent-1/sessions/"])
+      assert.deepStrictEqual(sent.map((r) => r.url.pathname), [
+        "/v1/agent/agent-1/sessions",
+        "/v1/agent/agent-1/sessions/"
+      ])
       assert.strictEqual(sent[1]!.headers.get("x-api-key"), testKey)
     }))
 
@@ -103,9 +106,17 @@ describe("redirects", () => {
     ["another host", "https://agent-dev.test.studio.lyzr.ai", "https://collector.example.net/steal"],
     ["a protocol-relative Location", "https://agent-dev.test.studio.lyzr.ai", "//collector.example.net/steal"],
     ["a subdomain", "https://agent-dev.test.studio.lyzr.ai", "https://evil.agent-dev.test.studio.lyzr.ai/x"],
-    ["https to http on the same host", "https://agent-dev.test.studio.lyzr.ai", "http://agent-dev.test.studio.lyzr.ai/v1/agent/agent-1/sessions"],
+    [
+      "https to http on the same host",
+      "https://agent-dev.test.studio.lyzr.ai",
+      "http://agent-dev.test.studio.lyzr.ai/v1/agent/agent-1/sessions"
+    ],
     ["http to https on the same host", "http://127.0.0.1:8080", "https://127.0.0.1:8080/v1/agent/agent-1/sessions"],
-    ["another port", "https://agent-dev.test.studio.lyzr.ai", "https://agent-dev.test.studio.lyzr.ai:8443/v1/agent/agent-1/sessions"],
+    [
+      "another port",
+      "https://agent-dev.test.studio.lyzr.ai",
+      "https://agent-dev.test.studio.lyzr.ai:8443/v1/agent/agent-1/sessions"
+    ],
     ["another loopback name", "http://127.0.0.1:8080", "http://localhost:8080/v1/agent/agent-1/sessions"]
   ]
   for (const [what, baseUrl, location] of crossOrigin) {
@@ -130,15 +141,20 @@ describe("redirects", () => {
 
   it.effect("a redirect after a same-origin hop to another origin is not followed", () =>
     Effect.gen(function*() {
-      const { exit, sent } = yield* run((_, n) => (n === 1 ? redirect("/hop") : redirect("https://collector.example.net/")), list)
+      const { exit, sent } = yield* run(
+        (_, n) => (n === 1 ? redirect("/hop") : redirect("https://collector.example.net/")),
+        list
+      )
       assert.strictEqual(failureOf(exit)._tag, "UnexpectedResponse")
       assert.isTrue(sent.every((r) => r.url.origin === "https://agent-dev.test.studio.lyzr.ai"))
     }))
 
-  for (const [what, location] of [
-    ["as it is", `/moved/${testKey}`],
-    ["percent-encoded", `/moved/${encodeURIComponent(`${testKey}/`)}`]
-  ] as const) {
+  for (
+    const [what, location] of [
+      ["as it is", `/moved/${testKey}`],
+      ["percent-encoded", `/moved/${encodeURIComponent(`${testKey}/`)}`]
+    ] as const
+  ) {
     it.effect(`does not follow a same-origin redirect whose Location holds the key ${what}, nor print it`, () =>
       Effect.gen(function*() {
         const { exit, sent } = yield* run(() => redirect(location, 307), list)
@@ -168,7 +184,9 @@ describe("base URL and key checks at layer build", () => {
       assert.strictEqual(sent.length, 0)
     }))
 
-  for (const baseUrl of ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:3000", "http://api.localhost"]) {
+  for (
+    const baseUrl of ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:3000", "http://api.localhost"]
+  ) {
     it.effect(`allows plain http to the loopback host ${baseUrl}`, () =>
       Effect.gen(function*() {
         const { exit } = yield* buildError({ apiKey: testKey, baseUrl })
@@ -183,14 +201,25 @@ describe("base URL and key checks at layer build", () => {
       assert.strictEqual(sent[0]!.url.href, "http://lyzr.internal:8080/v1/agent/agent-1/sessions")
     }))
 
-  for (const baseUrl of ["ftp://agent-dev.test.studio.lyzr.ai", "not a url", "https://user:pw@agent-dev.test.studio.lyzr.ai"]) {
+  for (
+    const baseUrl of [
+      "ftp://agent-dev.test.studio.lyzr.ai",
+      "not a url",
+      "https://user:pw@agent-dev.test.studio.lyzr.ai"
+    ]
+  ) {
     it.effect(`refuses the base URL ${JSON.stringify(baseUrl)} with a ConfigError`, () =>
       Effect.gen(function*() {
         assertConfigError((yield* buildError({ apiKey: testKey, baseUrl })).exit)
       }))
   }
 
-  for (const [what, apiKey] of [["CR/LF", `${testKey}\r\nx-injected: 1`], ["LF", `${testKey}\n`], ["an empty", ""], ["a NUL", `${testKey}\u0000`]] as const) {
+  for (
+    const [what, apiKey] of [["CR/LF", `${testKey}\r\nx-injected: 1`], ["LF", `${testKey}\n`], ["an empty", ""], [
+      "a NUL",
+      `${testKey}\u0000`
+    ]] as const
+  ) {
     it.effect(`refuses ${what} key with a ConfigError that does not show the key`, () =>
       Effect.gen(function*() {
         const { exit, sent } = yield* buildError({ apiKey })

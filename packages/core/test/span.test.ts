@@ -61,7 +61,9 @@ describe("spans", () => {
   it.effect("an ID rejected before any request still gets a span, with 0 attempts", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()
-      yield* run(() => json(200, seedSession), (s) => s.get("customer_support", "ase_1")).pipe(Effect.withTracer(tracer))
+      yield* run(() => json(200, seedSession), (s) => s.get("customer_support", "ase_1")).pipe(
+        Effect.withTracer(tracer)
+      )
       const span = only(spans, "AgentSessions.get")
       assert.strictEqual(span.attributes.get("lyzr.attempts"), 0)
       assert.strictEqual(span.attributes.get("lyzr.agent_id"), "customer_support")
@@ -81,7 +83,10 @@ describe("spans", () => {
       yield* run(() => json(200, seedSession), get).pipe(Effect.withTracer(tracer))
       const span = only(spans, "AgentSessions.get")
       assert.strictEqual(span.attributes.get("http.request.method"), "GET")
-      assert.strictEqual(span.attributes.get("url.path"), "/v2/agents/agt_customer_support/sessions/ase_customer_support_001")
+      assert.strictEqual(
+        span.attributes.get("url.path"),
+        "/v2/agents/agt_customer_support/sessions/ase_customer_support_001"
+      )
       assert.strictEqual(span.attributes.get("http.response.status_code"), 200)
     }))
 
@@ -89,7 +94,11 @@ describe("spans", () => {
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()
       const handler = (_: Request, n: number) =>
-        n === 1 ? text(503, `busy ${testKey}`) : n === 2 ? json(401, { detail: `bad key ${testKey}` }) : json(200, seedSession)
+        n === 1
+          ? text(503, `busy ${testKey}`)
+          : n === 2
+          ? json(401, { detail: `bad key ${testKey}` })
+          : json(200, seedSession)
       const { fiber } = yield* start(handler, get).pipe(Effect.withTracer(tracer))
       yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(fiber)
@@ -97,7 +106,9 @@ describe("spans", () => {
       assert.strictEqual(spans.length, 2) // one span per call
       for (const span of spans) {
         for (const [key, value] of span.attributes) assert.notInclude(String(value), testKey, `${span.name} ${key}`)
-        for (const [name, attributes] of span.events) assert.notInclude(JSON.stringify(attributes), testKey, `${span.name} ${name}`)
+        for (const [name, attributes] of span.events) {
+          assert.notInclude(JSON.stringify(attributes), testKey, `${span.name} ${name}`)
+        }
         if (span.exit !== undefined && Exit.isFailure(span.exit)) assert.notInclude(String(span.exit.cause), testKey)
       }
     }))

@@ -152,7 +152,10 @@ describe("AgentSessions.streamAll", () => {
   it.effect("fails the stream with the error of list, in both modes", () =>
     Effect.gen(function*() {
       const api = stub({ ids: new Unauthorized({ message: "bad key", status: 401 }) })
-      const tolerant = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(Effect.flip, Effect.provide(api.layer))
+      const tolerant = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(
+        Effect.flip,
+        Effect.provide(api.layer)
+      )
       const failFast = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { failFast: true })).pipe(
         Effect.flip,
         Effect.provide(api.layer)
@@ -173,7 +176,10 @@ describe("AgentSessions.streamAll", () => {
     Effect.gen(function*() {
       const api = stub({ ids: ["ase_a", "ase_b"] })
       yield* Effect.provide(
-        Effect.zipRight(Stream.runDrain(AgentSessions.streamAll(agentId)), Stream.runDrain(AgentSessions.streamAll(agentId))),
+        Effect.zipRight(
+          Stream.runDrain(AgentSessions.streamAll(agentId)),
+          Stream.runDrain(AgentSessions.streamAll(agentId))
+        ),
         api.layer
       )
       assert.deepStrictEqual(api.calls, ["ase_a", "ase_b", "ase_a", "ase_b"])
@@ -240,20 +246,28 @@ describe("SessionStream.makeCache", () => {
 describe("SessionStream.streamEach", () => {
   it.effect("fetches the given sessions in the given order without listing", () =>
     Effect.gen(function*() {
-      const api = stub({ ids: new Unauthorized({ message: "list must not be called" }), fail: (id) => id === "ase_x" ? notFound(id) : undefined })
+      const api = stub({
+        ids: new Unauthorized({ message: "list must not be called" }),
+        fail: (id) => id === "ase_x" ? notFound(id) : undefined
+      })
       const results = yield* Stream.runCollect(SessionStream.streamEach(agentId, ["ase_b", "ase_x", "ase_a"])).pipe(
         Effect.provide(api.layer)
       )
-      assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), ["ase_b: ase_b", "ase_x: SessionNotFound", "ase_a: ase_a"])
+      assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), [
+        "ase_b: ase_b",
+        "ase_x: SessionNotFound",
+        "ase_a: ase_a"
+      ])
     }))
 
   it.effect("with failFast, fails with the typed error of the failing get", () =>
     Effect.gen(function*() {
       const api = stub({ ids: [], fail: (id) => id === "ase_x" ? notFound(id) : undefined })
-      const error = yield* Stream.runDrain(SessionStream.streamEach(agentId, ["ase_a", "ase_x"], { failFast: true })).pipe(
-        Effect.flip,
-        Effect.provide(api.layer)
-      )
+      const error = yield* Stream.runDrain(SessionStream.streamEach(agentId, ["ase_a", "ase_x"], { failFast: true }))
+        .pipe(
+          Effect.flip,
+          Effect.provide(api.layer)
+        )
       assert.instanceOf(error, SessionNotFound)
     }))
 })
@@ -270,7 +284,10 @@ describe("AgentSessions.streamAll over HTTP", () => {
         return json(200, { ...seedSession, id: path.split("/").pop(), agent_id: agentId })
       })
       const results = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(Effect.provide(server.layer))
-      assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), ["ase_one: ase_one", "ase_missing: SessionNotFound"])
+      assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), [
+        "ase_one: ase_one",
+        "ase_missing: SessionNotFound"
+      ])
       assert.deepStrictEqual(server.sent.map((s) => s.url.pathname), [
         `/v1/agent/${agentId}/sessions`,
         `/v2/agents/${agentId}/sessions/ase_one`,

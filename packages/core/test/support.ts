@@ -69,7 +69,11 @@ export const run = <A, E>(
   options: Partial<AgentSessionsOptions> = {}
 ) => {
   const server = sessionsWith(handler, options)
-  return Effect.flatMap(AgentSessions, f).pipe(Effect.provide(Layer.orDie(server.layer)), Effect.exit, Effect.map((exit) => ({ exit, sent: server.sent })))
+  return Effect.flatMap(AgentSessions, f).pipe(
+    Effect.provide(Layer.orDie(server.layer)),
+    Effect.exit,
+    Effect.map((exit) => ({ exit, sent: server.sent }))
+  )
 }
 
 /** The typed failure of an exit; fails the test on success or on a defect. */

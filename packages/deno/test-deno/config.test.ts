@@ -2,8 +2,8 @@
  * `DenoLyzr.layerConfig` and `DenoLyzr.configProvider` under Deno: the options are read key by key
  * from `Deno.env` (the suite runs with `--allow-env` naming only the LYZR_* keys).
  */
-import { strict as assert } from "node:assert"
 import { Config, ConfigError, Effect, Exit } from "effect"
+import { strict as assert } from "node:assert"
 import { DenoLyzr } from "../src/index.ts"
 import { AgentSessions, Emulator, failure, list, success, withEmulator } from "./support.ts"
 

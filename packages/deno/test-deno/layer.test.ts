@@ -4,10 +4,10 @@
  *
  * Run: deno test --no-prompt --allow-net=127.0.0.1 --allow-env=LYZR_API_KEY,... test-deno/
  */
-import { strict as assert } from "node:assert"
-import { Duration, Effect, Exit } from "effect"
 import { type AgentSessions, RetryPolicy } from "@lyzr-effect/core"
 import type { Emulator as EmulatorTypes } from "@lyzr-effect/emulator"
+import { Duration, Effect, Exit } from "effect"
+import { strict as assert } from "node:assert"
 import { type AgentSessionsError, Emulator, failure, get, list, run, success, withEmulator } from "./support.ts"
 
 Deno.test("list returns the agent's session ids over Deno's fetch", () =>
@@ -177,7 +177,10 @@ Deno.test("a same-origin redirect is followed (Deno's fetch honours redirect: ma
 Deno.test("a cross-origin redirect is not followed and the key never reaches the other origin", () =>
   withEmulator((other) =>
     withEmulator(async ({ emulator, url }) => {
-      emulator.inject({ times: 1, fault: { type: "redirect", location: `${other.url}/v1/agent/agt_customer_support/sessions` } })
+      emulator.inject({
+        times: 1,
+        fault: { type: "redirect", location: `${other.url}/v1/agent/agt_customer_support/sessions` }
+      })
       const error = failure(await run(url, list("agt_customer_support")))
       assert.equal(error._tag, "UnexpectedResponse")
       assert.equal(other.emulator.requests.length, 0)
@@ -219,7 +222,12 @@ Deno.test("a Retry-After over 60 s fails at once with RateLimitExceeded carrying
     const error = failure(await run(url, list("agt_customer_support"), { maxRetries: 2 }))
     assert.ok(performance.now() - started < 5_000)
     assert.equal(error._tag, "RateLimitExceeded")
-    assert.equal(error._tag === "RateLimitExceeded" && error.retryAfter !== undefined ? Duration.toMillis(error.retryAfter) : undefined, 120_000)
+    assert.equal(
+      error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
+        ? Duration.toMillis(error.retryAfter)
+        : undefined,
+      120_000
+    )
     assert.equal(emulator.requests.length, 1)
   }))
 

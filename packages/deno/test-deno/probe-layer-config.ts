@@ -20,7 +20,13 @@ if (Exit.isSuccess(exit)) {
   const failure = Cause.failureOption(exit.cause)
   console.log(JSON.stringify(
     Option.isSome(failure)
-      ? { outcome: "failure", _tag: (failure.value as { _tag?: string })._tag, _op: (failure.value as { _op?: string })._op, text: String(failure.value), elapsedMs }
+      ? {
+        outcome: "failure",
+        _tag: (failure.value as { _tag?: string })._tag,
+        _op: (failure.value as { _op?: string })._op,
+        text: String(failure.value),
+        elapsedMs
+      }
       : { outcome: "defect", text: Cause.pretty(exit.cause), elapsedMs }
   ))
 }

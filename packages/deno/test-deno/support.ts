@@ -37,7 +37,9 @@ export const run = <A, E>(
   options: Partial<AgentSessionsOptions> = {}
 ) =>
   Effect.runPromiseExit(
-    program.pipe(Effect.provide(DenoLyzr.layer({ apiKey: Emulator.keys.full, baseUrl: url, maxRetries: 0, ...options })))
+    program.pipe(
+      Effect.provide(DenoLyzr.layer({ apiKey: Emulator.keys.full, baseUrl: url, maxRetries: 0, ...options }))
+    )
   )
 
 export const list = (agentId: string) => Effect.flatMap(AgentSessions, (sessions) => sessions.list(agentId))

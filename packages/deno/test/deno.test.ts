@@ -43,10 +43,15 @@ const run = (args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<
       ...options.env
     }
     for (const key of [...lyzrEnv, "LYZR_AGENT_ID"]) if (options.env?.[key] === undefined) delete env[key]
-    execFile(deno, [...args], { cwd: options.cwd ?? packageDir, env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
-      resolve({ code, stdout, stderr, output: `$ deno ${args.join(" ")}\n${stdout}\n${stderr}` })
-    })
+    execFile(
+      deno,
+      [...args],
+      { cwd: options.cwd ?? packageDir, env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
+        resolve({ code, stdout, stderr, output: `$ deno ${args.join(" ")}\n${stdout}\n${stderr}` })
+      }
+    )
   })
 
 /** Asserts exit code 0, printing deno's whole output otherwise. */

@@ -33,7 +33,9 @@ export const options = {
   ),
   maxRetries: Options.integer("max-retries").pipe(
     Options.withPseudoName("N"),
-    Options.withDescription("Retries of 408/409/429/5xx, timeouts and broken connections. Default: $LYZR_MAX_RETRIES, else 2"),
+    Options.withDescription(
+      "Retries of 408/409/429/5xx, timeouts and broken connections. Default: $LYZR_MAX_RETRIES, else 2"
+    ),
     Options.optional
   ),
   emulator: Options.boolean("emulator").pipe(
@@ -67,7 +69,10 @@ const parseTimeout = (value: string, source: string): Either.Either<Duration.Dur
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Either.right(Duration.millis(Number(trimmed)))
   return Either.fromOption(
     Duration.decodeUnknown(trimmed),
-    () => new UsageError({ message: `${source} must be milliseconds or a duration such as "10 seconds", got ${JSON.stringify(trimmed)}` })
+    () =>
+      new UsageError({
+        message: `${source} must be milliseconds or a duration such as "10 seconds", got ${JSON.stringify(trimmed)}`
+      })
   )
 }
 
@@ -79,7 +84,10 @@ const parseFaults = (json: string): Either.Either<ReadonlyArray<Emulator.FaultRu
       // Validated by the emulator itself when injected.
       return rules as ReadonlyArray<Emulator.FaultRule>
     },
-    catch: (error) => new UsageError({ message: `LYZR_EMULATOR_FAULTS must be a JSON array of fault rules: ${(error as Error).message}` })
+    catch: (error) =>
+      new UsageError({
+        message: `LYZR_EMULATOR_FAULTS must be a JSON array of fault rules: ${(error as Error).message}`
+      })
   })
 
 const describeConfigError = (error: ConfigError.ConfigError): UsageError =>
@@ -133,6 +141,4 @@ export const layer = (connection: Connection): Layer.Layer<AgentSessions, UsageE
       }
       return NodeLyzr.layer({ ...common, apiKey: apiKey.value })
     })
-  ).pipe(Layer.catchAll((error) =>
-    Layer.fail(ConfigError.isConfigError(error) ? describeConfigError(error) : error)
-  ))
+  ).pipe(Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? describeConfigError(error) : error)))

@@ -8,9 +8,9 @@
  * - `GET /background/:agentId`: answers 202 at once and lists the agent's sessions via `waitUntil`.
  * - `GET /explicit/list/:agentId`: `CloudflareLyzr.layer(options)` instead of `layerEnv`.
  */
-import { CloudflareLyzr } from "../../src/index.ts"
 import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effect/core"
 import { Cause, Duration, Effect } from "effect"
+import { CloudflareLyzr } from "../../src/index.ts"
 
 interface Env extends CloudflareLyzr.LyzrEnv {
   readonly LYZR_API_KEY: string

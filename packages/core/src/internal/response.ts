@@ -56,7 +56,10 @@ export const readBody = (
       }),
       Effect.map(() => out + text.decode()),
       // A null body (204, 304, a bare 3xx in-process) is an empty one, not a broken connection.
-      Effect.catchIf((error) => error._tag === "ResponseError" && error.reason === "EmptyBody", () => Effect.succeed(""))
+      Effect.catchIf(
+        (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
+        () => Effect.succeed("")
+      )
     )
   })
 }
@@ -143,7 +146,11 @@ export const parseErrorBody = (text: string, contentType: string | undefined): E
     return { code: asString(error.code) ?? asString(error.type), message: asString(error.message), detail: undefined }
   }
   if (typeof error === "string") {
-    return { code: codeLike.test(error) ? error : asString(json.code), message: asString(json.message) ?? error, detail: undefined }
+    return {
+      code: codeLike.test(error) ? error : asString(json.code),
+      message: asString(json.message) ?? error,
+      detail: undefined
+    }
   }
   const detail = json.detail
   if (typeof detail === "string") {

@@ -36,7 +36,9 @@ export const configKeys: ReadonlyArray<string> = [
 const isPermissionError = (error: unknown): error is Error =>
   error instanceof Error && (error.name === "NotCapable" || error.name === "PermissionDenied")
 
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
+const describe = (
+  error: unknown
+): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /** `Deno.env.get`, with Deno's refusal as a `ConfigError` whose message names the flag to add. */
 const readEnv = (
@@ -75,10 +77,13 @@ const readEnv = (
 export const configProvider: ConfigProvider.ConfigProvider = ConfigProvider.fromFlat(ConfigProvider.makeFlat({
   load: <A>(path: ReadonlyArray<string>, primitive: Config.Config.Primitive<A>, split: boolean) => {
     const key = path.join("_")
-    return Effect.flatMap(readEnv(path, key, [key]), (value): Effect.Effect<Array<A>, ConfigError.ConfigError> =>
-      value === undefined
-        ? Effect.fail(ConfigError.MissingData([...path], `Expected ${key} to be set in the environment`))
-        : ConfigProvider.fromMap(new Map([[key, value]]), { pathDelim: "_" }).flattened.load(path, primitive, split))
+    return Effect.flatMap(
+      readEnv(path, key, [key]),
+      (value): Effect.Effect<Array<A>, ConfigError.ConfigError> =>
+        value === undefined
+          ? Effect.fail(ConfigError.MissingData([...path], `Expected ${key} to be set in the environment`))
+          : ConfigProvider.fromMap(new Map([[key, value]]), { pathDelim: "_" }).flattened.load(path, primitive, split)
+    )
   },
   enumerateChildren: () => Effect.succeed(HashSet.empty()),
   patch: ConfigProviderPathPatch.empty
@@ -103,7 +108,8 @@ const explainNetPermission = <E extends AgentSessionsError>(error: E): E => {
   if (error._tag !== "TransportError" || !isNetPermission(error) || error.url === undefined) return error
   const url = new URL(error.url)
   return new TransportError({
-    message: `GET ${url.pathname}: Deno has no permission to connect to ${url.host}; run with --allow-net=${url.hostname}`,
+    message:
+      `GET ${url.pathname}: Deno has no permission to connect to ${url.host}; run with --allow-net=${url.hostname}`,
     url: error.url,
     cause: error.cause
   }) as E
