@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+import { setMaxListeners } from "node:events"
 import * as Http from "node:http"
 import type { Socket } from "node:net"
 import type { Emulator } from "./Emulator.ts"
@@ -140,6 +141,9 @@ const send = async (response: Response, res: Http.ServerResponse, signal: AbortS
 export const serveNode = (emulator: Emulator, options: ServeOptions = {}): Promise<Server> => {
   const hostname = options.hostname ?? "127.0.0.1"
   const closing = new AbortController()
+  // One listener per in-flight request (removed when its response closes): bounded by concurrency,
+  // not a leak, so Node's default warning at 10 listeners does not apply.
+  setMaxListeners(0, closing.signal)
   const sockets = new Set<Socket>()
   const origin = () => {
     const address = server.address()
