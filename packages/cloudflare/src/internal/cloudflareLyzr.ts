@@ -3,23 +3,7 @@
  * bindings, and a `fetch` handler that builds everything it needs inside each request.
  */
 import { FetchHttpClient } from "@effect/platform"
-import {
-  AgentNotFound,
-  AgentSessions,
-  type AgentSessionsError,
-  type AgentSessionsOptions,
-  Forbidden,
-  InvalidRequest,
-  RateLimitExceeded,
-  RequestTimeout,
-  ResponseDecodeError,
-  ServerError,
-  SessionNotFound,
-  TransportError,
-  Unauthorized,
-  UnexpectedResponse,
-  ValidationError
-} from "@lyzr-effect/core"
+import { AgentSessions, AgentSessionsError, type AgentSessionsOptions } from "@lyzr-effect/core"
 import {
   Cause,
   ConfigError,
@@ -84,23 +68,8 @@ export const layerEnv = (
     )
   ).pipe(Layer.provide(FetchHttpClient.layer))
 
-const sdkErrors: ReadonlyArray<abstract new(...args: Array<any>) => AgentSessionsError> = [
-  InvalidRequest,
-  Unauthorized,
-  Forbidden,
-  AgentNotFound,
-  SessionNotFound,
-  ValidationError,
-  RateLimitExceeded,
-  ServerError,
-  UnexpectedResponse,
-  ResponseDecodeError,
-  TransportError,
-  RequestTimeout
-]
-
 export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
-  sdkErrors.some((constructor) => u instanceof constructor)
+  AgentSessionsError.members.some((constructor) => u instanceof constructor)
 
 export const statusOf = (error: AgentSessionsError): number => {
   switch (error._tag) {
