@@ -386,6 +386,52 @@ export interface Emulator {
   readonly listShape: ListShape
 }
 
+/**
+ * Where a host listens (`serveNode`, `serveDeno`).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const options: Emulator.ServeOptions = { hostname: "127.0.0.1", port: 8787 }
+ * const server = await serveNode(Emulator.make(), options)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions {
+  /** Default `"127.0.0.1"`. */
+  readonly hostname?: string
+  /** Default `0`: an ephemeral port chosen by the OS. */
+  readonly port?: number
+}
+
+/**
+ * A running host (`serveNode`, `serveDeno`).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ * import { serveNode } from "@lyzr-effect/emulator/node"
+ *
+ * const server: Emulator.Server = await serveNode(Emulator.make())
+ * process.env.LYZR_BASE_URL = server.url
+ * await server.close()
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** The origin, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  readonly url: string
+  readonly port: number
+  /** Stops the server: releases hung and delayed requests and closes every open connection. */
+  readonly close: () => Promise<void>
+}
+
 // ---------------------------------------------------------------------------
 // constructors
 // ---------------------------------------------------------------------------

@@ -21,49 +21,26 @@
  *
  * @since 0.1.0
  */
-import type { Emulator } from "./Emulator.ts"
+import type { Emulator, ServeOptions, Server } from "./Emulator.ts"
+import { droppedConnection } from "./internal/hosts.ts"
 
 /**
+ * Where the host listens, and the running host: the models of `Emulator.ts`, re-exported here.
+ *
  * @example
  * ```ts
  * import * as Emulator from "@lyzr-effect/emulator/Emulator"
- * import { type ServeOptions, serveDeno } from "@lyzr-effect/emulator/deno"
+ * import { type ServeOptions, type Server, serveDeno } from "@lyzr-effect/emulator/deno"
  *
- * const options: ServeOptions = { hostname: "127.0.0.1", port: 8787 }
- * const server = serveDeno(Emulator.make(), options)
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface ServeOptions {
-  /** Default `"127.0.0.1"`. */
-  readonly hostname?: string
-  /** Default `0`: an ephemeral port chosen by the OS. */
-  readonly port?: number
-}
-
-/**
- * @example
- * ```ts
- * import * as Emulator from "@lyzr-effect/emulator/Emulator"
- * import { type Server, serveDeno } from "@lyzr-effect/emulator/deno"
- *
- * const server: Server = serveDeno(Emulator.make())
- * console.log(server.url)
+ * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
+ * const server: Server = serveDeno(Emulator.make(), options)
  * await server.close()
  * ```
  *
  * @since 0.1.0
  * @category models
  */
-export interface Server {
-  /** The origin, e.g. `http://127.0.0.1:54321` (no trailing slash). */
-  readonly url: string
-  readonly port: number
-  /** Releases hung and delayed requests, then shuts the server down. */
-  readonly close: () => Promise<void>
-}
+export type { ServeOptions, Server } from "./Emulator.ts"
 
 // The little of the Deno namespace used here, typed locally so this file
 // type-checks under Node's tsc without Deno's types.
@@ -82,16 +59,6 @@ interface DenoNamespace {
     handler: (request: Request) => Response | Promise<Response>
   ): DenoServer
 }
-
-const droppedConnection = (): Response =>
-  new Response(
-    new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new TypeError("emulator: connection reset"))
-      }
-    }),
-    { status: 200, headers: { "content-type": "application/json" } }
-  )
 
 /**
  * Serves `emulator.dispatch` with `Deno.serve`.

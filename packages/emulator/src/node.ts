@@ -20,49 +20,25 @@
 import { setMaxListeners } from "node:events"
 import * as Http from "node:http"
 import type { Socket } from "node:net"
-import type { Emulator } from "./Emulator.ts"
+import type { Emulator, ServeOptions, Server } from "./Emulator.ts"
 
 /**
+ * Where the host listens, and the running host: the models of `Emulator.ts`, re-exported here.
+ *
  * @example
  * ```ts
  * import { Emulator } from "@lyzr-effect/emulator"
- * import { type ServeOptions, serveNode } from "@lyzr-effect/emulator/node"
+ * import { type ServeOptions, type Server, serveNode } from "@lyzr-effect/emulator/node"
  *
- * const options: ServeOptions = { hostname: "127.0.0.1", port: 8787 }
- * const server = await serveNode(Emulator.make(), options)
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface ServeOptions {
-  /** Default `"127.0.0.1"`. */
-  readonly hostname?: string
-  /** Default `0`: an ephemeral port chosen by the OS. */
-  readonly port?: number
-}
-
-/**
- * @example
- * ```ts
- * import { Emulator } from "@lyzr-effect/emulator"
- * import { type Server, serveNode } from "@lyzr-effect/emulator/node"
- *
- * const server: Server = await serveNode(Emulator.make())
- * process.env.LYZR_BASE_URL = server.url
+ * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
+ * const server: Server = await serveNode(Emulator.make(), options)
  * await server.close()
  * ```
  *
  * @since 0.1.0
  * @category models
  */
-export interface Server {
-  /** The origin, e.g. `http://127.0.0.1:54321` (no trailing slash). */
-  readonly url: string
-  readonly port: number
-  /** Stops listening and destroys every open socket (hung ones included). */
-  readonly close: () => Promise<void>
-}
+export type { ServeOptions, Server } from "./Emulator.ts"
 
 const toRequest = (req: Http.IncomingMessage, origin: string, signal: AbortSignal): Request => {
   const headers = new Headers()

@@ -28,6 +28,7 @@
  * @since 0.1.0
  */
 import * as Emulator from "./Emulator.ts"
+import { droppedConnection } from "./internal/hosts.ts"
 
 /**
  * The bindings this Worker reads.
@@ -62,16 +63,6 @@ const emulatorFor = (env: Env): Emulator.Emulator => {
   }
   return current.emulator
 }
-
-const droppedConnection = (): Response =>
-  new Response(
-    new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new TypeError("emulator: connection reset"))
-      }
-    }),
-    { status: 200, headers: { "content-type": "application/json" } }
-  )
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
