@@ -10,19 +10,14 @@ import * as esbuild from "esbuild"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
+import { workerBuildOptions } from "./workerBuild.ts"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 const build = async (entry: string) => {
   const result = await esbuild.build({
+    ...workerBuildOptions,
     entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
     minify: true,
     metafile: true,
     logLevel: "warning"

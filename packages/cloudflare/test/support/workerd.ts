@@ -4,20 +4,15 @@
  */
 import * as esbuild from "esbuild"
 import { Miniflare, type WorkerOptions } from "miniflare"
+import { workerBuildOptions } from "../../scripts/workerBuild.ts"
 
 /** The compatibility date of the tests and the example (FinalizationRegistry needs ≥ 2025-05-05). */
 export const compatibilityDate = "2025-09-01"
 
 export const bundle = async (entry: string, options: { readonly minify?: boolean } = {}): Promise<string> => {
   const result = await esbuild.build({
+    ...workerBuildOptions,
     entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
     minify: options.minify ?? false,
     logLevel: "silent"
   })
