@@ -66,6 +66,15 @@ describe("fast decoding paths", () => {
     )
   })
 
+  it("a session whose metadata JSON.parse made infinite (1e400) is left to the schema, which rejects it", () => {
+    const json = JSON.parse(
+      "{\"id\":\"ase_a\",\"agent_id\":\"agt_a\",\"metadata\":{\"deep\":[{\"x\":1e400}]},\"enabled\":true," +
+        "\"created_at\":\"2024-01-15T10:30:00Z\"}"
+    )
+    expect(fast.session(json)).toBeUndefined()
+    expect(Either.isLeft(schemaSession(json))).toBe(true)
+  })
+
   it("the seed's example session takes the fast path", () => {
     const quick = fast.session(asParsed(seedSession))
     expect(quick?.id).toBe(seedSession.id)

@@ -10,6 +10,17 @@ import { AgentSession } from "../AgentSession.ts"
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** Whether every number in a parsed JSON value is finite. */
+const allFinite = (value: unknown): boolean => {
+  if (typeof value === "number") return Number.isFinite(value)
+  if (typeof value !== "object" || value === null) return true
+  if (Array.isArray(value)) return value.every(allFinite)
+  for (const key in value) {
+    if (!allFinite((value as Record<string, unknown>)[key])) return false
+  }
+  return true
+}
+
 /** The decoded `AgentSession`, or `undefined` to let the schema decide. */
 export const session = (json: unknown): AgentSession | undefined => {
   if (!isObject(json)) return undefined
@@ -19,8 +30,9 @@ export const session = (json: unknown): AgentSession | undefined => {
     typeof created_at !== "string"
   ) return undefined
   if (description != null && typeof description !== "string") return undefined
-  // Every value `JSON.parse` returns is a JsonValue, so any object is a valid metadata record.
-  if (metadata != null && !isObject(metadata)) return undefined
+  // `JSON.parse` returns JSON values, but a number literal past the float range (1e400) becomes
+  // Infinity, which the schema's JsonValue (finite numbers) rejects: such metadata goes to the schema.
+  if (metadata != null && (!isObject(metadata) || !allFinite(metadata))) return undefined
   let created: DateTime.Utc
   try {
     // What Schema.DateTimeUtc does with a string.
