@@ -252,6 +252,17 @@ describe("Settings.parseTimeout", () => {
     ["weeks", 604_800_000]
   ]
 
+  it("reads \"n unit\" for every unit Effect's Duration knows, as Effect reads it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000_000 }), fc.constantFrom(...units), source, (n, [unit], s) => {
+        const text = `${n} ${unit}`
+        const millis = valid(Settings.parseTimeout(text, s))
+        expect(millis).toBe(Duration.toMillis(Duration.decode(text as Duration.DurationInput)))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it("reads \"n unit\" as n times the unit's length in milliseconds, fractions included", () => {
     const amount = fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1, max: 999 })).map((
       [whole, fraction]
