@@ -347,8 +347,13 @@ export const parseTimeout = (text: string, source: Source): Checked<number> => {
   const trimmed = text.trim()
   const match = /^(\d+(?:\.\d+)?)(?:\s*([a-z]+))?$/.exec(trimmed)
   const unit = match?.[2]
-  const divisor = unit === undefined ? undefined : subMilliUnits[unit]
-  const factor = unit === undefined ? 1 : divisor === undefined ? durationUnits[unit] : 1
+  // Own keys only: "5 constructor" must not find Object.prototype.constructor.
+  const divisor = unit !== undefined && Object.hasOwn(subMilliUnits, unit) ? subMilliUnits[unit] : undefined
+  const factor = unit === undefined || divisor !== undefined
+    ? 1
+    : Object.hasOwn(durationUnits, unit)
+    ? durationUnits[unit]
+    : undefined
   if (match === null || factor === undefined) {
     return invalid(
       "timeout",
@@ -357,7 +362,10 @@ export const parseTimeout = (text: string, source: Source): Checked<number> => {
     )
   }
   const millis = divisor === undefined ? Number(match[1]) * factor : Number(match[1]) / divisor
-  if (!(millis > 0) || !Number.isFinite(millis)) {
+  if (!Number.isFinite(millis)) {
+    return invalid("timeout", source, `is too large, got ${JSON.stringify(shorten(trimmed))}`)
+  }
+  if (!(millis > 0)) {
     return invalid("timeout", source, `must be more than 0, got ${JSON.stringify(shorten(trimmed))}`)
   }
   return valid(millis)

@@ -327,6 +327,18 @@ describe("Settings.parseTimeout", () => {
     }
   })
 
+  it("refuses a word that is a property of every object (\"5 constructor\") as an unknown unit", () => {
+    expect(invalid(Settings.parseTimeout("5 constructor", "env")).message).toContain(
+      "must be milliseconds or a duration"
+    )
+  })
+
+  it("refuses a number past the float range as too large, not as zero or less", () => {
+    const result = invalid(Settings.parseTimeout("9".repeat(400), "env"))
+    expect(result.message).toContain("LYZR_TIMEOUT: is too large")
+    expect(result.message).not.toContain("more than 0")
+  })
+
   it("refuses random text that is neither", () => {
     const notADuration = fc.string().filter((text) => !/^\s*\d+(\.\d+)?\s*([a-z]+)?\s*$/.test(text))
     fc.assert(
