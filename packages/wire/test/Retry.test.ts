@@ -67,10 +67,30 @@ describe("Retry.retryAfterMillis", () => {
     )
   })
 
+  it("reads an asctime date as UTC whatever the machine's time zone", () => {
+    const zone = process.env.TZ
+    try {
+      process.env.TZ = "America/New_York"
+      expect(wait({ "retry-after": "Wed Jan 15 12:00:30 2025" })).toBe(30_000)
+      expect(wait({ "retry-after": "Wed Jan  5 12:00:00 2025" }, Date.UTC(2025, 0, 5, 11, 0, 0))).toBe(3_600_000)
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+  })
+
   it("reads an RFC 850 two-digit year as the nearest year not more than 50 years ahead", () => {
     expect(wait({ "retry-after": "Wednesday, 15-Jan-25 12:00:01 GMT" })).toBe(1000)
     // 2075 would be 50 years ahead: read as 1975, in the past.
     expect(wait({ "retry-after": "Wednesday, 15-Jan-76 12:00:01 GMT" })).toBe(0)
+  })
+
+  it("reads a date with an hour, minute or second out of range as no request to wait", () => {
+    for (
+      const text of ["Wed, 15 Jan 2025 24:00:00 GMT", "Wed, 15 Jan 2025 12:60:00 GMT", "Wed, 32 Jan 2025 12:00:00 GMT"]
+    ) {
+      expect(wait({ "retry-after": text }), text).toBe(undefined)
+    }
   })
 
   it("reads a date in the past as no wait at all", () => {
@@ -88,6 +108,22 @@ describe("Retry.retryAfterMillis", () => {
       expect(wait({ "retry-after": text }), text).toBe(undefined)
     }
     expect(wait({})).toBe(undefined)
+  })
+
+  it("reads text that only looks like a date (a day name and a number) as no request to wait", () => {
+    for (const text of ["Sun 5", "foo 1", "Later 2050", "Mon, 99", "Wed, 21 Oct 2015", "Tomorrow 12:00"]) {
+      expect(wait({ "retry-after": text }), text).toBe(undefined)
+    }
+  })
+
+  it("reads any text that is neither a number nor an HTTP date as no request to wait", () => {
+    const notNumber = fc.string({ maxLength: 30 }).filter((text) => !/^\s*\d+(\.\d+)?\s*$/.test(text))
+    fc.assert(
+      fc.property(notNumber, (text) => {
+        expect(wait({ "retry-after": text })).toBe(undefined)
+      }),
+      { numRuns: 500 }
+    )
   })
 })
 
