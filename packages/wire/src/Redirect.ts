@@ -57,16 +57,18 @@ export const next = (input: {
   readonly redactor: Redactor
 }): URL | ErrorRecord => {
   const location = input.headers["location"] ?? ""
-  const target = URL.canParse(location, input.from) ? new URL(location, input.from) : undefined
+  // An empty reference resolves to the URL itself: without a Location there is nothing to follow.
+  const target = location !== "" && URL.canParse(location, input.from) ? new URL(location, input.from) : undefined
   const requestId = requestIdOf(input.headers)
   const refuse = (message: string): ErrorRecord => ({
     tag: "UnexpectedResponse",
     message,
     status: input.status,
     url: input.from.href,
-    location: target?.href ?? location,
+    ...(location === "" ? {} : { location: target?.href ?? location }),
     ...(requestId === undefined ? {} : { requestId })
   })
+  if (location === "") return refuse(`a ${input.status} redirect without a Location header`)
   if (target === undefined) return refuse("redirected to an invalid Location")
   if (target.origin !== input.baseOrigin) {
     return refuse(

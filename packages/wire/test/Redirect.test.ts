@@ -110,4 +110,13 @@ describe("Redirect.next", () => {
     expect(refused(next({ location: "https://evil.example.net/", "cf-ray": "ray_1" })).requestId).toBe("ray_1")
     expect("requestId" in refused(next({ location: "https://evil.example.net/" }))).toBe(false)
   })
+
+  it("refuses a redirect without a Location instead of requesting the same URL again", () => {
+    for (const headers of [{}, { location: "" }]) {
+      const record = refused(next(headers))
+      expect(record.tag).toBe("UnexpectedResponse")
+      expect(record.message).toBe("a 302 redirect without a Location header")
+      expect("location" in record).toBe(false)
+    }
+  })
 })
