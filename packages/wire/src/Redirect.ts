@@ -75,8 +75,11 @@ export const next = (input: {
       `redirected to another origin (${target.origin}); not followed, so the API key stays with ${input.baseOrigin}`
     )
   }
-  // Requesting a URL that holds the key would put it in spans and logs.
-  if (input.redactor.contains(target.href)) return refuse("redirected to a URL that contains the API key; not followed")
+  // Requesting a URL that holds the key would put it in spans and logs. The header is checked as sent
+  // too: the URL parser rewrites some of it ("\" to "/" in a path, tabs dropped, dot segments resolved).
+  if (input.redactor.contains(location) || input.redactor.contains(target.href)) {
+    return refuse("redirected to a URL that contains the API key; not followed")
+  }
   if (input.redirects >= input.maxRedirects) return refuse(`more than ${input.maxRedirects} redirects`)
   return target
 }

@@ -1,5 +1,7 @@
+import { FastCheck as fc } from "effect"
 import { describe, expect, it } from "vitest"
 import { type ErrorRecord, Redaction, Redirect } from "../src/index.ts"
+import { encodeKey, type Form, key } from "./arbitraries.ts"
 
 const from = new URL("https://api.example.com/v1/agent/a/sessions")
 const baseOrigin = "https://api.example.com"
@@ -106,6 +108,28 @@ describe("Redirect.next", () => {
     }
   })
 
+  it("refuses a Location holding any key, in any percent-encoding, in the path or the query", () => {
+    const forms: ReadonlyArray<Form> = ["literal", "percent", "percent-part"]
+    const case_ = fc.record({
+      key,
+      form: fc.constantFrom(...forms),
+      picks: fc.array(fc.nat(), { minLength: 1, maxLength: 24 }),
+      cases: fc.array(fc.boolean(), { minLength: 1, maxLength: 24 }),
+      inQuery: fc.boolean()
+    })
+    fc.assert(
+      fc.property(case_, ({ cases, form, inQuery, key: keyText, picks }) => {
+        const encoded = encodeKey(keyText, form, picks, cases)
+        const location = inQuery ? `/v1/next?token=${encoded}` : `/v1/${encoded}/next`
+        const result = next({ location }, { key: keyText })
+        // Whatever the URL parser makes of the Location, the key is not requested.
+        if (result instanceof URL) expect(Redaction.make(keyText).contains(result.href)).toBe(false)
+        expect(result instanceof URL, location).toBe(false)
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it("keeps the request id only when the response has one", () => {
     expect(refused(next({ location: "https://evil.example.net/", "cf-ray": "ray_1" })).requestId).toBe("ray_1")
     expect("requestId" in refused(next({ location: "https://evil.example.net/" }))).toBe(false)
@@ -118,5 +142,12 @@ describe("Redirect.next", () => {
       expect(record.message).toBe("a 302 redirect without a Location header")
       expect("location" in record).toBe(false)
     }
+  })
+
+  it("refuses a Location whose key the URL parser would rewrite (a backslash, a tab)", () => {
+    // In an http(s) path "\" reads as "/", and tabs are dropped: the href no longer holds the key as
+    // sent, but requesting it would still send it to the server.
+    expect(refused(next({ location: "/x/sk\\live" }, { key: "sk\\live" })).message).toContain("contains the API key")
+    expect(refused(next({ location: "/x/sk\tlive" }, { key: "sk\tlive" })).message).toContain("contains the API key")
   })
 })
