@@ -206,6 +206,19 @@ describe("Transport.classify, on the chains each runtime throws", () => {
     expect(failure.text).toBe("TypeError: fetch failed <- Error: connect ECONNREFUSED 127.0.0.1:1")
   })
 
+  it("reads a host name that looks like a word of another kind by its error, not its name", () => {
+    const reset = new TypeError(
+      "error sending request for url (https://ssl.example.com/v1/agent/a/sessions): client error (SendRequest): " +
+        "connection error: Connection reset by peer (os error 104)"
+    )
+    expect(Transport.classify(reset).kind).toBe("reset")
+    const closed = new TypeError(
+      "error sending request for url (https://certificate-refused.example.com/): client error (SendRequest): " +
+        "connection closed before message completed"
+    )
+    expect(Transport.classify(closed).kind).toBe("closed")
+  })
+
   it("reads values that are not errors without throwing", () => {
     expect(Transport.classify("socket hang up").text).toBe("socket hang up")
     expect(Transport.classify(undefined)).toEqual({ kind: "other", code: undefined, text: "" })
