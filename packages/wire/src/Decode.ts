@@ -103,7 +103,8 @@ export const parseTimestamp = (text: string): number | undefined => {
     if (offsetHours > 23 || offsetMinutes > 59) return undefined
     offset = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
   }
-  const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000)
+  // The first three digits, truncated as Date.parse does: as a float, "0.00099999999999999999" is 0.001.
+  const fraction = m[7] === undefined ? 0 : Number(m[7].slice(1, 4).padEnd(3, "0"))
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
   // Date.UTC maps years 0-99 to 1900-1999.
   const at = year < 100 ? new Date(utc).setUTCFullYear(year) : utc

@@ -57,7 +57,9 @@ const stamp: fc.Arbitrary<Stamp> = fc.record({
   second: fc.integer({ min: 0, max: 59 }),
   fraction: fc.oneof(
     fc.constant(""),
-    fc.stringMatching(/^\d{1,20}$/)
+    fc.stringMatching(/^\d{1,20}$/),
+    // Just under the next millisecond: "0.123999..." must not round up.
+    fc.tuple(fc.stringMatching(/^\d{3}$/), fc.integer({ min: 10, max: 25 })).map(([ms, n]) => `${ms}${"9".repeat(n)}`)
   ),
   offset: fc.oneof(
     fc.constantFrom("Z" as const, "z" as const),
@@ -99,6 +101,13 @@ describe("Decode.parseTimestamp", () => {
     expect(Decode.parseTimestamp("2024-01-15t10:30:00.5z")).toBe(1705314600500)
     expect(Decode.parseTimestamp("0000-01-01T00:00:00Z")).toBe(Date.UTC(2000, 0, 1) - 730485 * 86_400_000)
     expect(Decode.parseTimestamp("0099-12-31T23:59:59Z")).toBe(new Date("0099-12-31T23:59:59Z").getTime())
+  })
+
+  it("truncates a fraction to the millisecond, however many nines follow", () => {
+    expect(Decode.parseTimestamp("2024-01-15T10:30:59.99999999999999999Z")).toBe(Date.UTC(2024, 0, 15, 10, 30, 59, 999))
+    expect(Decode.parseTimestamp("2024-01-15T10:30:00.1239999999999999999Z")).toBe(
+      Date.UTC(2024, 0, 15, 10, 30, 0, 123)
+    )
   })
 
   it("reads a leap second as the next second", () => {
