@@ -50,8 +50,9 @@ const instant = (s: Stamp): number => {
 }
 
 const stamp: fc.Arbitrary<Stamp> = fc.record({
-  year: fc.integer({ min: 0, max: 9999 }),
-  month: fc.integer({ min: 1, max: 12 }),
+  // Years where calendars go wrong drawn often: 0 (leap), 1-99 (Date.UTC's 1900s), 1900 (not leap), 2000.
+  year: fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 4, 99, 100, 1900, 1969, 1970, 2000, 9999)),
+  month: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(2)),
   hour: fc.integer({ min: 0, max: 23 }),
   minute: fc.integer({ min: 0, max: 59 }),
   second: fc.integer({ min: 0, max: 59 }),
@@ -119,6 +120,15 @@ describe("Decode.parseTimestamp", () => {
     expect(Decode.parseTimestamp("2000-02-29T00:00:00Z")).toBe(Date.UTC(2000, 1, 29))
     expect(Decode.parseTimestamp("2023-02-29T00:00:00Z")).toBe(undefined)
     expect(Decode.parseTimestamp("1900-02-29T00:00:00Z")).toBe(undefined)
+  })
+
+  it("reads February 29 of year 0 (a leap year, unlike 1900) as that day", () => {
+    expect(Decode.parseTimestamp("0000-02-29T12:00:00Z")).toBe(
+      Decode.parseTimestamp("0000-02-28T12:00:00Z")! + 86_400_000
+    )
+    expect(Decode.parseTimestamp("0000-03-01T00:00:00Z")).toBe(
+      Decode.parseTimestamp("0000-02-29T00:00:00Z")! + 86_400_000
+    )
   })
 
   it("refuses what is not a full RFC 3339 date-time", () => {
