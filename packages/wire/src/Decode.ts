@@ -65,6 +65,9 @@ const daysIn = (year: number, month: number): number =>
     ? 30
     : 31
 
+/** 400 Gregorian years: 146097 days. */
+const gregorianCycleMillis = 146_097 * 86_400_000
+
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
 
 /**
@@ -103,10 +106,13 @@ export const parseTimestamp = (text: string): number | undefined => {
     if (offsetHours > 23 || offsetMinutes > 59) return undefined
     offset = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
   }
-  const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000)
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
-  // Date.UTC maps years 0-99 to 1900-1999.
-  const at = year < 100 ? new Date(utc).setUTCFullYear(year) : utc
+  // The first three digits, truncated as Date.parse does: as a float, "0.00099999999999999999" is 0.001.
+  const fraction = m[7] === undefined ? 0 : Number(m[7].slice(1, 4).padEnd(3, "0"))
+  // Date.UTC maps years 0-99 to 1900-1999 (and 1900 has no February 29, year 0 has): compute those 400
+  // years later, where the Gregorian calendar repeats, and take the 400 years back off.
+  const at = year < 100
+    ? Date.UTC(year + 400, month - 1, day, hour, minute, second, fraction) - gregorianCycleMillis
+    : Date.UTC(year, month - 1, day, hour, minute, second, fraction)
   return at - offset
 }
 

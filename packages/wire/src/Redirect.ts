@@ -57,24 +57,29 @@ export const next = (input: {
   readonly redactor: Redactor
 }): URL | ErrorRecord => {
   const location = input.headers["location"] ?? ""
-  const target = URL.canParse(location, input.from) ? new URL(location, input.from) : undefined
+  // An empty reference resolves to the URL itself: without a Location there is nothing to follow.
+  const target = location !== "" && URL.canParse(location, input.from) ? new URL(location, input.from) : undefined
   const requestId = requestIdOf(input.headers)
   const refuse = (message: string): ErrorRecord => ({
     tag: "UnexpectedResponse",
     message,
     status: input.status,
     url: input.from.href,
-    location: target?.href ?? location,
+    ...(location === "" ? {} : { location: target?.href ?? location }),
     ...(requestId === undefined ? {} : { requestId })
   })
+  if (location === "") return refuse(`a ${input.status} redirect without a Location header`)
   if (target === undefined) return refuse("redirected to an invalid Location")
   if (target.origin !== input.baseOrigin) {
     return refuse(
       `redirected to another origin (${target.origin}); not followed, so the API key stays with ${input.baseOrigin}`
     )
   }
-  // Requesting a URL that holds the key would put it in spans and logs.
-  if (input.redactor.contains(target.href)) return refuse("redirected to a URL that contains the API key; not followed")
+  // Requesting a URL that holds the key would put it in spans and logs. The header is checked as sent
+  // too: the URL parser rewrites some of it ("\" to "/" in a path, tabs dropped, dot segments resolved).
+  if (input.redactor.contains(location) || input.redactor.contains(target.href)) {
+    return refuse("redirected to a URL that contains the API key; not followed")
+  }
   if (input.redirects >= input.maxRedirects) return refuse(`more than ${input.maxRedirects} redirects`)
   return target
 }

@@ -305,11 +305,16 @@ export const checkBaseUrl = (input: unknown, allowInsecureHttp: boolean, source:
 
 const shorten = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text)
 
+// Units below a millisecond are divisors (in Effect, `Duration.toMillis` divides nanoseconds by 1e6):
+// n * 1e-6 is not n / 1e6 in floating point ("24432293 nanos" would read as 24.432292999999998 ms).
+const subMilliUnits: Readonly<Record<string, number>> = {
+  nano: 1_000_000,
+  nanos: 1_000_000,
+  micro: 1000,
+  micros: 1000
+}
+
 const durationUnits: Readonly<Record<string, number>> = {
-  nano: 1e-6,
-  nanos: 1e-6,
-  micro: 1e-3,
-  micros: 1e-3,
   milli: 1,
   millis: 1,
   second: 1000,
@@ -342,7 +347,13 @@ export const parseTimeout = (text: string, source: Source): Checked<number> => {
   const trimmed = text.trim()
   const match = /^(\d+(?:\.\d+)?)(?:\s*([a-z]+))?$/.exec(trimmed)
   const unit = match?.[2]
-  const factor = unit === undefined ? 1 : durationUnits[unit]
+  // Own keys only: "5 constructor" must not find Object.prototype.constructor.
+  const divisor = unit !== undefined && Object.hasOwn(subMilliUnits, unit) ? subMilliUnits[unit] : undefined
+  const factor = unit === undefined || divisor !== undefined
+    ? 1
+    : Object.hasOwn(durationUnits, unit)
+    ? durationUnits[unit]
+    : undefined
   if (match === null || factor === undefined) {
     return invalid(
       "timeout",
@@ -350,8 +361,11 @@ export const parseTimeout = (text: string, source: Source): Checked<number> => {
       `must be milliseconds or a duration like "30 seconds", got ${JSON.stringify(shorten(trimmed))}`
     )
   }
-  const millis = Number(match[1]) * factor
-  if (!(millis > 0) || !Number.isFinite(millis)) {
+  const millis = divisor === undefined ? Number(match[1]) * factor : Number(match[1]) / divisor
+  if (!Number.isFinite(millis)) {
+    return invalid("timeout", source, `is too large, got ${JSON.stringify(shorten(trimmed))}`)
+  }
+  if (!(millis > 0)) {
     return invalid("timeout", source, `must be more than 0, got ${JSON.stringify(shorten(trimmed))}`)
   }
   return valid(millis)

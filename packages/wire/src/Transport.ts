@@ -135,7 +135,9 @@ export const classify = (error: unknown): Failure => {
     if (kind !== undefined) return { kind, code, text }
   }
   const code = chain.map(codeOf).find((c) => c !== undefined)
-  return { kind: byText(text) ?? "other", code, text }
+  // Deno names the URL in its message ("error sending request for url (https://ssl.example.com/)"): a
+  // host name must not read as the kind of failure.
+  return { kind: byText(text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s)]*/gi, "")) ?? "other", code, text }
 }
 
 const phrase = (failure: Failure, where: string): string => {
