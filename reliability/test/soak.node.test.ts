@@ -62,7 +62,8 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
   it(
     `${calls} calls at concurrency ${concurrency}, 30 % faulted: each ends as its log calls for, within the policy; sockets and heap come back`,
     async () => {
-      const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7 })
+      // The verdict reads every attempt from the log: room for all of them (the default keeps 1,000).
+      const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7, requestLogSize: calls * (1 + maxRetries) })
       const server = await serveNode(emulator)
       try {
         const layer = NodeLyzr.layer({

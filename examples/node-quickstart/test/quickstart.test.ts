@@ -54,7 +54,9 @@ describe("the quickstart", () => {
       expect(emulator.requests.filter((r) => r.route === "get").every((r) => r.agentId === "agt_sales_assistant")).toBe(
         true
       )
-      expect(emulator.requests.some((r) => r.apiKey === "not-a-valid-key" && r.status === 401)).toBe(true)
+      expect(
+        emulator.requests.some((r) => r.keyFingerprint === Emulator.fingerprint("not-a-valid-key") && r.status === 401)
+      ).toBe(true)
     } finally {
       await server.close()
     }

@@ -48,7 +48,7 @@ describe("layerEnv over workerd's fetch", () => {
     const res = await fetchWorker(mf, "main", "/list/agt_customer_support")
     expect(res.status).toBe(200)
     expect(res.body.value).toEqual(["ase_customer_support_001", "ase_customer_support_002", "ase_customer_support_003"])
-    expect(emulator.requests[0]?.apiKey).toBe(Emulator.keys.full)
+    expect(emulator.requests[0]?.keyFingerprint).toBe(Emulator.fingerprint(Emulator.keys.full))
   })
 
   it("gets one session", async () => {
