@@ -5,8 +5,9 @@
  * about half a second of CPU); the tests then read their results.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Emulator } from "@lyzr-effect/emulator"
 import { execFile } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 // @ts-expect-error: a plain .mjs build script, without types
@@ -55,7 +56,21 @@ const invocations = {
   unknownSession: ["get", agent, "ase_nobody", "--emulator"],
   refusedKey: ["get", agent, "ase_customer_support_001", "--api-key", canary, "--emulator"],
   help: ["--help"],
-  dumpHelp: ["dump", "--help"]
+  dumpHelp: ["dump", "--help"],
+  version: ["--version"],
+  // Options every command takes, before the command's name, after it, or both (the one after wins).
+  optionsBefore: ["--emulator", "--format", "json", "list", agent],
+  optionsAround: ["--emulator", "get", agent, "ase_customer_support_003", "--format", "table"],
+  keyBefore: ["--api-key", canary, "--emulator", "list", agent],
+  keyAfterWins: ["--api-key", canary, "list", agent, "--emulator", "--api-key", Emulator.keys.full],
+  // @effect/cli's validation errors, in this tool's form.
+  badRetries: ["list", agent, "--emulator", "--max-retries", "abc"],
+  badTimeoutBefore: ["--timeout", "soon", "--emulator", "list", agent],
+  badFormat: ["list", agent, "--emulator", "--format", "xml"],
+  formatOfAnotherCommand: ["--format", "table", "--emulator", "list", agent],
+  missingValue: ["list", agent, "--emulator", "--base-url"],
+  unknownCommand: ["lsit", agent, "--emulator"],
+  unknownFlag: ["list", agent, "--emulatr"]
 } satisfies Record<string, ReadonlyArray<string>>
 
 const environments: Partial<Record<keyof typeof invocations, Record<string, string>>> = {
@@ -75,6 +90,68 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe("--version", () => {
+  it("prints the version in package.json", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    expect(results.version).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" })
+  })
+})
+
+describe("options every command takes", () => {
+  it("are accepted before the command's name", () => {
+    const { code, stderr, stdout } = results.optionsBefore
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
+    expect(JSON.parse(stdout)).toEqual(ids)
+  })
+
+  it("are accepted before and after the command's name in one invocation", () => {
+    const { code, stderr, stdout } = results.optionsAround
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
+    expect(stdout).toMatch(/^id +ase_customer_support_003$/m)
+  })
+
+  it("are used when given before the command's name (a key the emulator refuses: auth, 3)", () => {
+    expect(results.keyBefore.code).toBe(3)
+    expect(results.keyBefore.stderr).toMatch(/^lyzr-sessions: Unauthorized: /)
+  })
+
+  it("given on both sides, take the value after the command's name", () => {
+    const { code, stderr, stdout } = results.keyAfterWins
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
+    expect(lines(stdout)).toEqual(ids)
+  })
+})
+
+describe("bad arguments", () => {
+  const usage = (name: keyof typeof invocations, message: string) => {
+    const { code, stderr, stdout } = results[name]
+    // One line on stderr, in this tool's form, no help page, exit 2.
+    expect({ code, stdout, stderr }).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `lyzr-sessions: ${message} (see --help)\n`
+    })
+  }
+
+  it("name the flag whose value is wrong, after the command's name", () =>
+    usage("badRetries", "--max-retries: must be a whole number of at least 0, got \"abc\""))
+
+  it("name the flag whose value is wrong, before the command's name", () =>
+    usage("badTimeoutBefore", "--timeout: must be milliseconds or a duration like \"30 seconds\", got \"soon\""))
+
+  it("name the flag and its choices", () => usage("badFormat", "--format: must be text or json, got \"xml\""))
+
+  it("name the formats of the command when --format before it is another command's", () =>
+    usage("formatOfAnotherCommand", "--format: list prints text or json, got \"table\""))
+
+  it("name a flag given without its value", () => usage("missingValue", "--base-url: missing value (--base-url URL)"))
+
+  it("name an unknown command and the known ones", () =>
+    usage("unknownCommand", "unknown command: lsit (use list, get or dump)"))
+
+  it("name an unknown flag", () => usage("unknownFlag", "unknown argument: --emulatr"))
+})
 
 describe("lyzr-sessions list", () => {
   it("prints the agent's session IDs one per line and exits 0", () => {
