@@ -9,6 +9,7 @@
 //      tarballs, never the registry), then node imports every entry point and tsc type-checks a
 //      consumer that imports every entry point with strict settings and skipLibCheck off for our files
 //      (optional peers a package declares, e.g. the CLI's @effect/cli, are installed beside them)
+//   and: every package has the same version and is in one changesets "fixed" group
 //   6. each package with a command, installed alone: the command starts; its install size is printed
 //
 // Needs `pnpm build` first (dist/ in each package). Run: `pnpm pack:check`. Exits non-zero on any finding.
@@ -131,6 +132,23 @@ for (const { dir, manifest } of packages) {
     bin: published.bin ?? {},
     peers: published.peerDependencies ?? {}
   })
+}
+
+// One version for every published package, all in the changesets `fixed` group that keeps them together.
+console.log("\none version, released together")
+{
+  const versions = new Set(packages.map(({ manifest }) => manifest.version))
+  if (versions.size === 1) pass(`every package at ${[...versions][0]}`)
+  else {fail(
+      "versions",
+      "one version",
+      packages.map(({ manifest }) => `${manifest.name} ${manifest.version}`).join("\n")
+    )}
+  const fixed = JSON.parse(readFileSync(join(root, ".changeset", "config.json"), "utf8")).fixed ?? []
+  const group = fixed.find((names) => names.includes(packages[0]?.manifest.name)) ?? []
+  const outside = packages.map(({ manifest }) => manifest.name).filter((name) => !group.includes(name))
+  if (outside.length === 0) pass(`all ${packages.length} in one changesets "fixed" group`)
+  else fail("changesets", `not in the "fixed" group of ${packages[0]?.manifest.name}`, outside.join("\n"))
 }
 
 // 5: install every tarball together into an empty folder, import and type-check each entry point
