@@ -1,14 +1,15 @@
 /**
  * The built binary, spawned with plain `node` and pipes (so: not a terminal), against the
  * in-process emulator. The bundle is built once, into a temporary directory, by the same script as
- * `pnpm build`. Each invocation is spawned once, all together, right after the build (a spawn costs
- * about half a second of CPU); the tests then read their results.
+ * `pnpm build`. Each invocation is spawned once, right after the build, a few at a time (a spawn costs
+ * about half a second of CPU; spawned all at once on a loaded machine, the last ones took longer than
+ * any sensible per-process limit); the tests then read their results.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Emulator } from "@lyzr-effect/emulator"
 import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { availableParallelism, tmpdir } from "node:os"
 import { join } from "node:path"
 // @ts-expect-error: a plain .mjs build script, without types
 import { bundle } from "../scripts/bundle.mjs"
@@ -29,7 +30,7 @@ const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Pro
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: { PATH: process.env["PATH"] ?? "", ...env }, timeout: 20_000 },
+      { env: { PATH: process.env["PATH"] ?? "", ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
         resolve({ code, stdout, stderr })
@@ -85,9 +86,17 @@ let results: Record<keyof typeof invocations, Run>
 beforeAll(async () => {
   await bundle({ outfile: bin })
   const names = Object.keys(invocations) as Array<keyof typeof invocations>
-  const runs = await Promise.all(names.map((name) => run(invocations[name], environments[name])))
+  const runs: Array<Run> = []
+  let cursor = 0
+  const worker = async () => {
+    while (cursor < names.length) {
+      const i = cursor++
+      runs[i] = await run(invocations[names[i]!], environments[names[i]!])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(4, availableParallelism() + 1) }, worker))
   results = Object.fromEntries(names.map((name, i) => [name, runs[i]!])) as typeof results
-}, 120_000)
+}, 600_000)
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
