@@ -296,6 +296,7 @@ EXIT CODES
   5  rate limited: RateLimitExceeded
   6  unavailable: ServerError, TransportError, RequestTimeout
   7  bad response: UnexpectedResponse, ResponseDecodeError
+  130  interrupted (Ctrl-C)
   dump reads every session it can, then exits with the code of the first one it could not read.
 
 EXAMPLES

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Emulator } from "@lyzr-effect/emulator"
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { type AddressInfo, createServer } from "node:net"
 import { availableParallelism, tmpdir } from "node:os"
 import { join } from "node:path"
 // @ts-expect-error: a plain .mjs build script, without types
@@ -232,6 +233,36 @@ describe("piped output", () => {
   it("has no progress bar and no ANSI escapes, in any command, help included", () => {
     for (const { stderr, stdout } of Object.values(results)) {
       expect(stdout + stderr).not.toMatch(/\x1b|█|░/)
+    }
+  })
+})
+
+describe("interrupted", () => {
+  it("exits 130 on Ctrl-C (SIGINT) while a request is waiting, printing nothing", async () => {
+    // A loopback server that accepts the connection and never answers.
+    const server = createServer()
+    const connected = new Promise<void>((resolve) => server.once("connection", () => resolve()))
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const { port } = server.address() as AddressInfo
+    try {
+      const child = spawn(process.execPath, [
+        bin,
+        "list",
+        agent,
+        "--base-url",
+        `http://127.0.0.1:${port}`,
+        "--api-key",
+        canary
+      ], { env: { PATH: process.env["PATH"] ?? "" } })
+      let output = ""
+      child.stdout.on("data", (chunk) => (output += chunk))
+      child.stderr.on("data", (chunk) => (output += chunk))
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+      await connected
+      child.kill("SIGINT")
+      expect({ code: await exited, output }).toEqual({ code: 130, output: "" })
+    } finally {
+      server.close()
     }
   })
 })
