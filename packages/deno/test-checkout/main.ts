@@ -1,6 +1,6 @@
 /**
  * A script run from the root of a clone, importing the packages by name: the root `deno.json` maps
- * `@lyzr-effect/core`, `@lyzr-effect/deno` and `@lyzr-effect/emulator` to their `src/`, and `effect`
+ * `@lyzr-effect/core`, `deno` and `emulator` (and `wire`, which core builds on) to their `src/`, and `effect`
  * and `@effect/platform` come from the `node_modules` that `pnpm install` made. No registry is asked.
  *
  *   deno run --allow-net=127.0.0.1 packages/deno/test-checkout/main.ts
@@ -34,11 +34,14 @@ try {
     Effect.provide(DenoLyzr.layer({ apiKey: Emulator.keys.full, baseUrl: server.url })),
     Effect.runPromise
   )
-  const resolved = Object.fromEntries(
-    ["@lyzr-effect/core", "@lyzr-effect/deno", "@lyzr-effect/emulator", "@lyzr-effect/emulator/deno", "effect"].map((
-      name
-    ) => [name, import.meta.resolve(name)])
-  )
+  const names = [
+    "@lyzr-effect/core",
+    "@lyzr-effect/deno",
+    "@lyzr-effect/emulator",
+    "@lyzr-effect/emulator/deno",
+    "effect"
+  ]
+  const resolved = Object.fromEntries(names.map((name) => [name, import.meta.resolve(name)]))
   console.log(JSON.stringify({ resolved, ...result }))
 } finally {
   await server.close()

@@ -139,12 +139,12 @@ describe("deno", () => {
     expect(readFileSync(join(rootDir, "package.json"), "utf8")).toBe(manifestBefore)
   })
 
-  it("the root deno.json maps every export of core, deno and emulator to the file package.json names", () => {
+  it("the root deno.json maps every export of wire, core, deno and emulator to the file package.json names", () => {
     const rootConfig = JSON.parse(readFileSync(join(rootDir, "deno.json"), "utf8")) as {
       imports: Record<string, string>
     }
     const expected: Record<string, string> = {}
-    for (const dir of ["core", "deno", "emulator"]) {
+    for (const dir of ["wire", "core", "deno", "emulator"]) {
       const manifest = JSON.parse(readFileSync(join(rootDir, "packages", dir, "package.json"), "utf8")) as {
         name: string
         exports: Record<string, string | null>
