@@ -19,6 +19,7 @@ import {
   burstSize,
   faultRules,
   kindOf,
+  report,
   scaled,
   sessionOf,
   soakFixture,
@@ -122,7 +123,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
         counts.clear()
         const heapAfter = await settledHeap()
 
-        const report = {
+        const figures = {
           ...result,
           elapsedMs: Math.round(elapsedMs),
           callsPerSecond: Math.round(calls / (elapsedMs / 1000)),
@@ -134,7 +135,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
           },
           unhandledRejections: rejections.reasons.length
         }
-        console.log(`[reliability] node soak ${JSON.stringify(report)}`)
+        report(`node soak ${JSON.stringify(figures)}`)
 
         expect(result.mismatches).toEqual([])
         expect(result.defects).toBe(0)
@@ -185,7 +186,7 @@ describe("interrupting a call mid-retry", () => {
       expect(interruptMs).toBeLessThan(50)
       await sleep(1000) // past two more retry waits
       expect(emulator.requests).toHaveLength(1)
-      console.log(`[reliability] interrupt during backoff: ${interruptMs.toFixed(2)} ms, requests after: 0`)
+      report(`interrupt during backoff: ${interruptMs.toFixed(2)} ms, requests after: 0`)
     } finally {
       await runtime.dispose()
       await server.close()
@@ -208,7 +209,7 @@ describe("interrupting a call mid-retry", () => {
       expect(await eventually(() => openSockets() <= socketsBefore)).toBe(true)
       await sleep(500)
       expect(emulator.requests).toHaveLength(1)
-      console.log(`[reliability] interrupt during a hung attempt: ${interruptMs.toFixed(2)} ms`)
+      report(`interrupt during a hung attempt: ${interruptMs.toFixed(2)} ms`)
     } finally {
       await runtime.dispose()
       await server.close()

@@ -21,6 +21,7 @@ import {
   faultRules,
   type Outcome,
   pool,
+  report,
   scaled,
   soakFixture,
   soakKey,
@@ -68,7 +69,7 @@ const check = (
   extra: object
 ) => {
   const result = verdict(outcomes, log, maxAttempts)
-  console.log(`[reliability] ${runtime} soak ${JSON.stringify({ ...result, ...extra })}`)
+  report(`${runtime} soak ${JSON.stringify({ ...result, ...extra })}`)
   expect(result.mismatches).toEqual([])
   expect(result.calls).toBe(calls)
   expect(result.defects).toBe(0)

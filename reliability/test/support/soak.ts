@@ -279,6 +279,15 @@ export const pool = async <A>(n: number, concurrency: number, task: (i: number) 
 /** Which scale to run: CI-size unless RELIABILITY=full (the on-demand runs). */
 export const full = process.env["RELIABILITY"] === "full"
 
+/**
+ * Prints one of a suite's figures as a `[reliability] …` line, on the on-demand runs
+ * (RELIABILITY=full) or with RELIABILITY_REPORT=1. The CI-size run, part of `pnpm test`, stays quiet:
+ * its checks are the assertions, and figures nobody asked for read as noise in the test log.
+ */
+export const report = (line: string): void => {
+  if (full || process.env["RELIABILITY_REPORT"] === "1") console.log(`[reliability] ${line}`)
+}
+
 /** `ci` in CI, `onDemand` with RELIABILITY=full; the environment variable `name` overrides both. */
 export const scaled = (name: string, ci: number, onDemand: number): number => {
   const override = Number(process.env[name])
