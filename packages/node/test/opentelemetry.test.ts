@@ -146,7 +146,7 @@ describe("NodeLyzr spans through @effect/opentelemetry, over loopback", () => {
       "list 500",
       "list 500"
     ])
-    expect(emulator.requests.every((request) => request.apiKey === key)).toBe(true)
+    expect(emulator.requests.every((request) => request.keyFingerprint === Emulator.fingerprint(key))).toBe(true)
     // The echo reached the client: the body's copy of the key is in the decoded session's metadata.
     expect(Either.getOrThrow(results[1]!)).toMatchObject({ metadata: { echoed: key } })
   })
