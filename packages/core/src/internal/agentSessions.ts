@@ -22,6 +22,7 @@ import {
   Redacted,
   Schedule,
   Schema,
+  Stream,
   type Tracer
 } from "effect"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
@@ -170,13 +171,27 @@ export const make = (
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
           return Effect.catchAll(response.text, onError)
         }
-        return Effect.matchEffect(response.arrayBuffer, {
-          onFailure: onError,
-          onSuccess: (bytes) =>
-            bytes.byteLength > maxBytes
-              ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
-              : Effect.succeed(textDecoder().decode(bytes))
-        })
+        // Otherwise the bytes are counted as they come, and reading stops (the body is cancelled) at the cap:
+        // a body of unknown length must not be buffered whole before it is measured.
+        const decoder = textDecoder()
+        let text = ""
+        let total = 0
+        return Effect.matchEffect(
+          Stream.runForEachWhile(response.stream, (chunk) =>
+            Effect.sync(() => {
+              total += chunk.byteLength
+              if (total > maxBytes) return false
+              text += decoder.decode(chunk, { stream: true })
+              return true
+            })),
+          {
+            onFailure: onError,
+            onSuccess: () =>
+              total > maxBytes
+                ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+                : Effect.sync(() => text + decoder.decode())
+          }
+        )
       }
 
       /** A 2xx body decoded, or a `ResponseDecodeError` that says why not. */
