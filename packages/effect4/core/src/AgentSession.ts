@@ -87,17 +87,17 @@ export const Timestamp: Schema.decodeTo<Schema.DateTimeUtc, Schema.String> = Sch
   )
 )
 
-/** `null` or absent on the wire; absent once decoded. */
-const nullableOptional = <S extends Schema.Top>(schema: S) =>
-  Schema.optionalKey(Schema.NullOr(schema)).pipe(
-    Schema.decodeTo(
-      Schema.optional(Schema.toType(schema)),
-      SchemaTransformation.transformOptional({
-        decode: Option.filter((value): value is Schema.Schema.Type<S> => value !== null),
-        encode: (value) => value
-      })
-    )
+/** `null` or absent on the wire; absent once decoded (`?: string | undefined`, as in the Effect 3 line). */
+const description = Schema.optionalKey(Schema.NullOr(Schema.String)).pipe(
+  Schema.decodeTo(
+    Schema.optional(Schema.String),
+    SchemaTransformation.transformOptional<string | undefined, string | null>({
+      decode: Option.filter((value): value is string => value !== null),
+      // `undefined` (allowed by the type) is absent on the wire
+      encode: Option.filter((value): value is string => value !== undefined)
+    })
   )
+)
 
 /**
  * One conversational session of an agent, with the wire's field names. `created_at` is decoded to a
@@ -125,7 +125,7 @@ const nullableOptional = <S extends Schema.Top>(schema: S) =>
 export class AgentSession extends Schema.Class<AgentSession>("AgentSession")({
   id: Schema.String,
   agent_id: Schema.String,
-  description: nullableOptional(Schema.String),
+  description,
   metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, JsonValue))).pipe(
     Schema.decodeTo(
       Schema.Record(Schema.String, JsonValue),

@@ -22,12 +22,20 @@ export interface Sent {
 /** Answers a request; `attempt` counts the requests sent so far (1 for the first). Throwing is a transport failure. */
 export type Handler = (request: Request, attempt: number) => Response | Promise<Response>
 
-export const fakeServer = (handler: Handler) => {
+/**
+ * `honours`: the client passes `Transport.CurrentAttempt`'s signal on to the request (and the layer provides
+ * `Transport.HonoursAttempt`), as the adapters' clients do.
+ */
+export const fakeServer = (handler: Handler, options: { readonly honours?: boolean } = {}) => {
   const sent: Array<Sent> = []
   const client = HttpClient.make((request, url, signal, fiber) => {
     const init = Context.getOrUndefined(fiber.context, FetchHttpClient.RequestInit)
     const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
-    const webRequest = new Request(url, { method: request.method, headers: request.headers, signal })
+    const webRequest = new Request(url, {
+      method: request.method,
+      headers: request.headers,
+      signal: options.honours === true && attempt !== undefined ? AbortSignal.any([signal, attempt.signal]) : signal
+    })
     sent.push({
       method: request.method,
       url,
@@ -42,7 +50,12 @@ export const fakeServer = (handler: Handler) => {
         new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
     }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
   })
-  return { sent, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  const layer = Layer.succeed(HttpClient.HttpClient, client)
+  return {
+    sent,
+    client,
+    layer: options.honours === true ? Layer.merge(layer, Layer.succeed(Transport.HonoursAttempt, true)) : layer
+  }
 }
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
