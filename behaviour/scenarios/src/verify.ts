@@ -226,14 +226,18 @@ export const verify = (scenario: Scenario, observed: Observed, mode: Mode, conte
     problems.push(`body abandoned: expected ${expect.bodyAbandoned}, got ${observed.bodyAbandoned}`)
   }
 
-  // The span: one per call, the call's own.
+  // The span: one per call, the call's own (no client span of the platform beside it).
+  const spanName = "list" in scenario.call ? "AgentSessions.list" : "AgentSessions.get"
+  if (
+    (outcome._tag === "value" || outcome._tag === "error") &&
+    (observed.spans.length !== 1 || observed.spans[0]!.name !== spanName)
+  ) {
+    problems.push(`spans: expected one ${spanName}, got ${show(observed.spans.map((s) => s.name))}`)
+  }
   if (expect.span !== undefined) {
     const { attributes, name } = expect.span
-    const matching = observed.spans.filter((s) => s.name === name)
-    if (observed.spans.length !== 1 || matching.length !== 1) {
-      problems.push(`spans: expected one ${name}, got ${show(observed.spans.map((s) => s.name))}`)
-    }
-    const span = matching[0]
+    if (name !== spanName) problems.push(`the scenario expects span ${name} of a call whose span is ${spanName}`)
+    const span = observed.spans.find((s) => s.name === name)
     for (const [attribute, value] of Object.entries(attributes ?? {})) {
       const got = span?.attributes[attribute]
       const want = value === null ? undefined : typeof value === "string" ? render(value, context) : value
