@@ -68,7 +68,7 @@ export interface Observed {
 }
 
 /** How far above its window a time may be over real sockets (a loaded machine is slow, never early). */
-export const socketSlackMillis = 1000
+export const socketSlackMillis = 2000
 
 const show = (value: unknown): string => (value === undefined ? "absent" : JSON.stringify(value))
 
