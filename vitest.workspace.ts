@@ -1,6 +1,7 @@
 // The test projects, one per package or example. The root vitest.config.ts feeds this list
 // to `test.projects` (Vitest 3.2 deprecates loading a workspace file on its own).
 export default [
+  "packages/wire",
   "packages/core",
   "packages/emulator",
   "packages/node",

@@ -8,6 +8,9 @@
 //   5. npm installs all tarballs together into an empty folder (so @lyzr-effect/* resolve to the local
 //      tarballs, never the registry), then node imports every entry point and tsc type-checks a
 //      consumer that imports every entry point with strict settings and skipLibCheck off for our files
+//      (optional peers a package declares, e.g. the CLI's @effect/cli, are installed beside them)
+//   and: every package has the same version and is in one changesets "fixed" group
+//   6. each package with a command, installed alone: the command starts; its install size is printed
 //
 // Needs `pnpm build` first (dist/ in each package). Run: `pnpm pack:check`. Exits non-zero on any finding.
 import { spawnSync } from "node:child_process"
@@ -122,7 +125,30 @@ for (const { dir, manifest } of packages) {
   if (attw.ok) pass("attw --profile esm-only")
   else fail(manifest.name, "attw --profile esm-only", attw.out)
 
-  packed.push({ name: manifest.name, file, entryPoints: entryPoints(published), bin: published.bin ?? {} })
+  packed.push({
+    name: manifest.name,
+    file,
+    entryPoints: entryPoints(published),
+    bin: published.bin ?? {},
+    peers: published.peerDependencies ?? {}
+  })
+}
+
+// One version for every published package, all in the changesets `fixed` group that keeps them together.
+console.log("\none version, released together")
+{
+  const versions = new Set(packages.map(({ manifest }) => manifest.version))
+  if (versions.size === 1) pass(`every package at ${[...versions][0]}`)
+  else {fail(
+      "versions",
+      "one version",
+      packages.map(({ manifest }) => `${manifest.name} ${manifest.version}`).join("\n")
+    )}
+  const fixed = JSON.parse(readFileSync(join(root, ".changeset", "config.json"), "utf8")).fixed ?? []
+  const group = fixed.find((names) => names.includes(packages[0]?.manifest.name)) ?? []
+  const outside = packages.map(({ manifest }) => manifest.name).filter((name) => !group.includes(name))
+  if (outside.length === 0) pass(`all ${packages.length} in one changesets "fixed" group`)
+  else fail("changesets", `not in the "fixed" group of ${packages[0]?.manifest.name}`, outside.join("\n"))
 }
 
 // 5: install every tarball together into an empty folder, import and type-check each entry point
@@ -133,6 +159,15 @@ if (packed.length > 0) {
     join(consumer, "package.json"),
     JSON.stringify({ name: "lyzr-pack-check-consumer", private: true, type: "module" }, null, 2)
   )
+  // Peers the packages declare beyond effect and @effect/platform (the CLI's library entry declares
+  // @effect/cli as an optional peer: its bin needs nothing, importing it does), at their declared ranges.
+  const packedNames = new Set(packed.map(({ name }) => name))
+  const otherPeers = [
+    ...new Map(
+      packed.flatMap(({ peers }) => Object.entries(peers))
+        .filter(([name]) => !packedNames.has(name) && name !== "effect" && name !== "@effect/platform")
+    )
+  ].map(([name, range]) => `${name}@${range}`)
   const install = run(
     "npm",
     [
@@ -145,6 +180,7 @@ if (packed.length > 0) {
       // the peers, and what the type-check needs
       "effect@^3.22.0",
       "@effect/platform@^0.97.0",
+      ...otherPeers,
       `typescript@${JSON.parse(readFileSync(join(root, "node_modules/typescript/package.json"), "utf8")).version}`,
       "@types/node@^20.19.0"
     ],
@@ -152,7 +188,11 @@ if (packed.length > 0) {
   )
   if (!install.ok) fail("install", "npm install of the tarballs", install.out)
   else {
-    pass(`npm install ${packed.length} tarballs + effect, @effect/platform`)
+    pass(
+      `npm install ${packed.length} tarballs + effect, @effect/platform${
+        otherPeers.map((peer) => `, ${peer}`).join("")
+      }`
+    )
     for (const { name } of packed) {
       const pkgJson = join(consumer, "node_modules", name, "package.json")
       const resolvedFromTarball = existsSync(pkgJson)
@@ -221,6 +261,30 @@ if (packed.length > 0) {
     else if (ours.length === 0) {
       pass(`tsc on a consumer importing ${all.length} entry points (no errors in @lyzr-effect declarations)`)
     } else fail("consumer", "tsc type-check of the installed declarations", ours.join("\n"))
+  }
+}
+
+// 6: a package with a command, installed alone (`npm install -g` gives the same tree): the command starts,
+// and what it costs to install is printed (the CLI's bin.js is a self-contained bundle: one package).
+for (const { name, file, bin: bins } of packed.filter(({ bin }) => Object.keys(bin).length > 0)) {
+  const alone = join(work, `alone-${name.replace(/\W/g, "-")}`)
+  run("mkdir", ["-p", alone])
+  writeFileSync(join(alone, "package.json"), JSON.stringify({ name: "lyzr-pack-check-alone", private: true }))
+  console.log(`\n${name} installed alone (${alone})`)
+  const install = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", file], {
+    cwd: alone
+  })
+  if (!install.ok) {
+    fail(name, "npm install of the tarball alone", install.out)
+    continue
+  }
+  const count = run("npm", ["ls", "--all", "--parseable"], { cwd: alone }).out.split("\n").length - 1
+  const size = run("du", ["-sh", "node_modules"], { cwd: alone }).out.split(/\s/)[0]
+  pass(`npm install: ${count} package(s), node_modules ${size}`)
+  for (const binName of Object.keys(bins)) {
+    const help = run(join(alone, "node_modules", ".bin", binName), ["--help"], { cwd: alone })
+    if (help.ok) pass(`${binName} --help`)
+    else fail(name, `${binName} --help, installed alone`, help.out)
   }
 }
 

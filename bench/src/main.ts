@@ -1,9 +1,11 @@
 /**
- * `pnpm bench`: runs the suite and writes the results into BENCHMARKS.md (between the results
- * markers, keeping the notes around them). `--smoke` runs it with tiny counts and writes nothing.
+ * `pnpm bench`: runs the suite, writes the results into BENCHMARKS.md (between the results
+ * markers, keeping the notes around them) and draws the ratios chart (bench/results/ratios.svg).
+ * `--smoke` runs it with tiny counts and writes nothing.
  */
 import * as Fs from "node:fs"
 import { fileURLToPath } from "node:url"
+import { chartFile, ratioChart, subtitleFromMarkdown } from "./chart.ts"
 import { markdown } from "./report.ts"
 import * as Suite from "./suite.ts"
 
@@ -28,4 +30,8 @@ if (!smoke) {
     : current.slice(0, a) + block + current.slice(b + end.length)
   Fs.writeFileSync(file, next)
   console.log(`[bench] wrote ${file}`)
+  const subtitle = subtitleFromMarkdown(text)
+  Fs.mkdirSync(new URL(".", chartFile), { recursive: true })
+  Fs.writeFileSync(chartFile, ratioChart(results.requests, subtitle === undefined ? {} : { subtitle }))
+  console.log(`[bench] wrote ${fileURLToPath(chartFile)}`)
 }

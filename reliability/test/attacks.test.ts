@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RecordingServer, recordingServer, redirect, sendJson } from "./support/httpServer.ts"
 import { captureLogs, capturePrintouts, recordingTracer } from "./support/observe.ts"
 import { gc, rejectionWatch, shows } from "./support/process.ts"
+import { report } from "./support/soak.ts"
 
 const key = "sk-attack-LEAKCANARY-2f9e8d7c6b5a4031"
 const agent = "agt_customer_support"
@@ -284,10 +285,10 @@ for (const [client, layerOf] of clients) {
       expect(error._tag).toBe(client === "fetch" ? "UnexpectedResponse" : "ResponseDecodeError")
       const peakGrowthMiB = (peak - heapBefore) / 2 ** 20
       expect(peakGrowthMiB).toBeLessThan(64)
-      console.log(
-        `[reliability] ${client} gzip bomb: ${error._tag} in ${
-          (performance.now() - started).toFixed(0)
-        } ms, heap peak +${peakGrowthMiB.toFixed(1)} MiB`
+      report(
+        `${client} gzip bomb: ${error._tag} in ${(performance.now() - started).toFixed(0)} ms, heap peak +${
+          peakGrowthMiB.toFixed(1)
+        } MiB`
       )
     })
 
@@ -317,10 +318,8 @@ for (const [client, layerOf] of clients) {
       while (!stopped && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
       expect(stopped).toBe(true)
       expect(sent).toBeLessThan(64 * cap) // socket buffers, not the stream
-      console.log(
-        `[reliability] ${client} endless body: stopped after the server wrote ${
-          (sent / 2 ** 20).toFixed(1)
-        } MiB (cap 1 MiB)`
+      report(
+        `${client} endless body: stopped after the server wrote ${(sent / 2 ** 20).toFixed(1)} MiB (cap 1 MiB)`
       )
     })
   })

@@ -27,7 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rejectionWatch, shows } from "./support/process.ts"
 import { chunked, httpResponse, type RawServer, rawServer, utf8 } from "./support/rawServer.ts"
-import { scaled } from "./support/soak.ts"
+import { report, scaled } from "./support/soak.ts"
 
 const numRuns = scaled("RELIABILITY_RUNS", 200, 10_000)
 const seed = Number(process.env["RELIABILITY_SEED"] ?? 20240115)
@@ -68,8 +68,8 @@ afterAll(async () => {
   for (const runtime of runtimes) await runtime.dispose()
   await server.close()
   rejections.uninstall()
-  console.log(
-    `[reliability] properties over sockets: ${
+  report(
+    `properties over sockets: ${
       JSON.stringify({ numRuns, seed, cases: counts, outcomes, requests: server.requests.length })
     }`
   )

@@ -19,6 +19,7 @@ import {
   burstSize,
   faultRules,
   kindOf,
+  report,
   scaled,
   sessionOf,
   soakFixture,
@@ -62,7 +63,8 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
   it(
     `${calls} calls at concurrency ${concurrency}, 30 % faulted: each ends as its log calls for, within the policy; sockets and heap come back`,
     async () => {
-      const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7 })
+      // The verdict reads every attempt from the log: room for all of them (the default keeps 1,000).
+      const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7, requestLogSize: calls * (1 + maxRetries) })
       const server = await serveNode(emulator)
       try {
         const layer = NodeLyzr.layer({
@@ -121,7 +123,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
         counts.clear()
         const heapAfter = await settledHeap()
 
-        const report = {
+        const figures = {
           ...result,
           elapsedMs: Math.round(elapsedMs),
           callsPerSecond: Math.round(calls / (elapsedMs / 1000)),
@@ -133,7 +135,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
           },
           unhandledRejections: rejections.reasons.length
         }
-        console.log(`[reliability] node soak ${JSON.stringify(report)}`)
+        report(`node soak ${JSON.stringify(figures)}`)
 
         expect(result.mismatches).toEqual([])
         expect(result.defects).toBe(0)
@@ -184,7 +186,7 @@ describe("interrupting a call mid-retry", () => {
       expect(interruptMs).toBeLessThan(50)
       await sleep(1000) // past two more retry waits
       expect(emulator.requests).toHaveLength(1)
-      console.log(`[reliability] interrupt during backoff: ${interruptMs.toFixed(2)} ms, requests after: 0`)
+      report(`interrupt during backoff: ${interruptMs.toFixed(2)} ms, requests after: 0`)
     } finally {
       await runtime.dispose()
       await server.close()
@@ -207,7 +209,7 @@ describe("interrupting a call mid-retry", () => {
       expect(await eventually(() => openSockets() <= socketsBefore)).toBe(true)
       await sleep(500)
       expect(emulator.requests).toHaveLength(1)
-      console.log(`[reliability] interrupt during a hung attempt: ${interruptMs.toFixed(2)} ms`)
+      report(`interrupt during a hung attempt: ${interruptMs.toFixed(2)} ms`)
     } finally {
       await runtime.dispose()
       await server.close()

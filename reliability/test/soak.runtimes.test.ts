@@ -21,6 +21,7 @@ import {
   faultRules,
   type Outcome,
   pool,
+  report,
   scaled,
   soakFixture,
   soakKey,
@@ -35,7 +36,13 @@ const testTimeout = Math.max(120_000, calls * 300)
 
 /** The emulator with the soak's faults, served on loopback; four bursts of 503s spread over the run. */
 const soakServer = async (seed: number) => {
-  const emulator = Emulator.make({ fixture: soakFixture(calls), seed, faults: faultRules() })
+  // The verdict reads every attempt from the log: room for all of them (the default keeps 1,000).
+  const emulator = Emulator.make({
+    fixture: soakFixture(calls),
+    seed,
+    faults: faultRules(),
+    requestLogSize: calls * maxAttempts
+  })
   const server = await serveNode(emulator)
   const thresholds = [1, 3, 5, 7].map((k) => Math.floor((calls * k * 1.45) / 8))
   const bursts = setInterval(() => {
@@ -62,7 +69,7 @@ const check = (
   extra: object
 ) => {
   const result = verdict(outcomes, log, maxAttempts)
-  console.log(`[reliability] ${runtime} soak ${JSON.stringify({ ...result, ...extra })}`)
+  report(`${runtime} soak ${JSON.stringify({ ...result, ...extra })}`)
   expect(result.mismatches).toEqual([])
   expect(result.calls).toBe(calls)
   expect(result.defects).toBe(0)

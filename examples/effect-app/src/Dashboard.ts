@@ -82,7 +82,7 @@ export class Dashboard extends Context.Tag("example/Dashboard")<Dashboard, {
         const cache = yield* SessionStream.makeCache({ timeToLive: options.cacheTtl ?? "10 seconds" })
         return {
           summary: (agentId) =>
-            AgentSessions.streamAll(agentId, { concurrency: 8, cache }).pipe(
+            SessionStream.streamAll(agentId, { concurrency: 8, cache }).pipe(
               Stream.runCollect,
               Effect.map((results) => {
                 const read: Array<AgentSession> = []

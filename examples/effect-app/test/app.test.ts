@@ -7,27 +7,38 @@ import { FetchHttpClient, HttpApiClient, HttpServer } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { AgentSession, AgentSessions } from "@lyzr-effect/core"
 import { Emulator, EmulatorHttpClient } from "@lyzr-effect/emulator"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger } from "effect"
 import { DashboardApi } from "../src/Api.ts"
 import * as Server from "../src/Server.ts"
 
-/** Starts the server for the scope of the test; returns its URL, a typed client, and the span lines. */
+/**
+ * Starts the server for the scope of the test; returns its URL, a typed client, the span lines and
+ * the log lines (kept here rather than printed: the warnings the error tests provoke are expected).
+ */
 const startApp = (emulator: Emulator.Emulator = Emulator.make()) =>
   Effect.gen(function*() {
     const spans: Array<string> = []
+    const logs: Array<string> = []
+    const keepLogs = Logger.replace(
+      Logger.defaultLogger,
+      Logger.logfmtLogger.pipe(Logger.map((line) => {
+        logs.push(line)
+      }))
+    )
     const sessions = AgentSessions.layer({ apiKey: Emulator.keys.full, maxRetries: 0 }).pipe(
       Layer.provide(EmulatorHttpClient.layerHttpClient(emulator))
     )
     const context = yield* Layer.build(
       Server.layer({ port: 0, host: "127.0.0.1", printSpan: (line) => spans.push(line) }).pipe(
-        Layer.provide(Layer.orDie(sessions))
+        Layer.provide(Layer.orDie(sessions)),
+        Layer.provide(keepLogs)
       )
     )
     const address = context.unsafeMap.get(HttpServer.HttpServer.key) as HttpServer.HttpServer
     if (address.address._tag !== "TcpAddress") throw new Error("expected a TCP address")
     const url = `http://127.0.0.1:${address.address.port}`
     const client = yield* HttpApiClient.make(DashboardApi, { baseUrl: url })
-    return { url, client, spans, emulator }
+    return { url, client, spans, logs, emulator }
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
 const agent = "agt_customer_support"
@@ -105,6 +116,18 @@ describe("SDK errors mapped to the dashboard's own", () => {
       const [status, body] = yield* statusOf(url, `/agents/${agent}/sessions`)
       assert.deepStrictEqual([status, body._tag], [502, "BadGateway"])
       assert.notInclude(JSON.stringify(body), Emulator.keys.full)
+    }))
+
+  it.scopedLive("logs the SDK error as a warning with its status and request id, without the key", () =>
+    Effect.gen(function*() {
+      const emulator = Emulator.make()
+      emulator.inject({ route: "list", fault: { type: "status", status: 401, body: { detail: "Invalid API key" } } })
+      const { logs, url } = yield* startApp(emulator)
+      yield* statusOf(url, `/agents/${agent}/sessions`)
+      const warning = logs.find((line) => line.includes("sessions service: Unauthorized"))
+      assert.isDefined(warning)
+      assert.match(warning!, /level=WARN .*status=401 requestId=req_/)
+      assert.notInclude(logs.join("\n"), Emulator.keys.full)
     }))
 
   it.scopedLive("a rate limit is TooManyRequests, 429, with the wait", () =>

@@ -10,7 +10,7 @@ import { type AgentSession, AgentSessions } from "@lyzr-effect/core"
 import { Emulator } from "@lyzr-effect/emulator"
 import { serveNode } from "@lyzr-effect/emulator/node"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { Cause, Clock, Config, ConfigError, Console, DateTime, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, Clock, Config, ConfigError, Console, DateTime, Effect, Layer, Option, Tracer } from "effect"
 
 /** Where the tour runs: the real service when a key is configured, else the emulator. */
 const target = Effect.gen(function*() {
@@ -68,6 +68,26 @@ const table = (sessions: ReadonlyArray<AgentSession>) => {
   ].join("\n")
 }
 
+/**
+ * Runs an effect with a tracer that keeps the spans it starts (the current tracer still makes
+ * them), so the program can read what a call recorded, e.g. its `lyzr.attempts` attribute.
+ */
+const withSpansRecorded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const tracer = yield* Effect.tracer
+    const spans: Array<Tracer.Span> = []
+    const recording = Tracer.make({
+      span: (...args) => {
+        const span = tracer.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: (f, fiber) => tracer.context(f, fiber)
+    })
+    const result = yield* Effect.withTracer(effect, recording)
+    return [result, spans] as const
+  })
+
 const tour = (
   agentId: string,
   emulator: Emulator.Emulator | undefined,
@@ -99,22 +119,21 @@ const tour = (
     )
 
     // 3. A rate limit healed by the retry policy (the emulator injects one 429 with Retry-After: 1).
+    // The call's span (AgentSessions.get) records how many attempts it took.
     if (emulator !== undefined && ids[0] !== undefined) {
       emulator.inject({ route: "get", times: 1, fault: { type: "rateLimit", retryAfter: "1" } })
       const started = yield* Clock.currentTimeMillis
-      const session = yield* sessions.get(agentId, ids[0]).pipe(
-        // Show the SDK's own debug line for the retry.
-        Logger.withMinimumLogLevel(LogLevel.Debug)
-      )
+      const [session, spans] = yield* withSpansRecorded(sessions.get(agentId, ids[0]))
       const waited = ((yield* Clock.currentTimeMillis) - started) / 1000
-      const limited = emulator.requests.filter((request) =>
-        request.status === 429
-      ).length
+      const attempts = spans.find((span) =>
+        span.name === "AgentSessions.get"
+      )?.attributes.get("lyzr.attempts")
+      const limited = emulator.requests.filter((request) => request.status === 429).length
       yield* Console.log(
         `  RateLimitExceeded healed: ${limited} answer 429 with Retry-After: 1, retried after ${
           waited.toFixed(1)
         } s, ` +
-          `got ${session.id}`
+          `got ${session.id} on attempt ${String(attempts)}`
       )
     }
   })

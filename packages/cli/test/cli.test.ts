@@ -4,7 +4,11 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
+import { AgentSessions } from "@lyzr-effect/core"
+import { NodeLyzr } from "@lyzr-effect/node"
 import { ConfigProvider, Console, Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { ExitCode, SessionsCli } from "../src/index.ts"
 
 const canary = "sk-CANARY-in-process-8c2b"
@@ -149,4 +153,94 @@ describe("configuration", () => {
       assert.strictEqual(code, ExitCode.ExitCode.auth)
       assert.notInclude(stdout + stderr, canary)
     }))
+})
+
+describe("messages name the setting as the user set it", () => {
+  const usage = (args: Array<string>, env: Record<string, string> = {}) =>
+    Effect.map(cli(args, env), ({ code, stderr }) => {
+      assert.strictEqual(code, ExitCode.ExitCode.usage, stderr)
+      return stderr
+    })
+
+  it.effect("a plain-http --base-url is refused with the flag that permits it", () =>
+    Effect.gen(function*() {
+      const stderr = yield* usage(["list", agent, "--base-url", "http://example.com", "--api-key", "k"])
+      assert.match(stderr, /^lyzr-sessions: --base-url: http:\/\/example\.com uses plain http/)
+      assert.include(stderr, "pass --allow-insecure-http")
+      assert.notInclude(stderr, "allowInsecureHttp")
+    }))
+
+  it.effect("a plain-http LYZR_BASE_URL is refused with the variable that permits it", () =>
+    Effect.gen(function*() {
+      const stderr = yield* usage(["list", agent], { LYZR_BASE_URL: "http://example.com", LYZR_API_KEY: canary })
+      assert.match(stderr, /^lyzr-sessions: LYZR_BASE_URL: /)
+      assert.include(stderr, "set LYZR_ALLOW_INSECURE_HTTP=true")
+      assert.notInclude(stderr, canary)
+    }))
+
+  it.effect("--allow-insecure-http, before or after the command, permits a plain-http base URL", () =>
+    Effect.gen(function*() {
+      for (
+        const args of [
+          ["--allow-insecure-http", "list", agent, "--base-url", "http://example.com", "--emulator"],
+          ["list", agent, "--base-url", "http://example.com", "--emulator", "--allow-insecure-http"]
+        ]
+      ) {
+        const { code, stderr } = yield* cli(args)
+        assert.strictEqual(code, ExitCode.ExitCode.ok, stderr)
+      }
+    }))
+
+  it.effect("a bad LYZR_TIMEOUT or LYZR_MAX_RETRIES is named as the variable", () =>
+    Effect.gen(function*() {
+      assert.match(
+        yield* usage(["list", agent, "--emulator"], { LYZR_TIMEOUT: "soon" }),
+        /^lyzr-sessions: LYZR_TIMEOUT: /
+      )
+      assert.match(
+        yield* usage(["list", agent, "--emulator"], { LYZR_MAX_RETRIES: "-1" }),
+        /^lyzr-sessions: LYZR_MAX_RETRIES: must be a whole number of at least 0, got -1/
+      )
+    }))
+
+  it.effect("a key that cannot be sent is named as the flag or the variable it came from, never shown", () =>
+    Effect.gen(function*() {
+      const key = `${canary}\r\nx-evil: 1`
+      const fromFlag = yield* usage(["list", agent, "--api-key", key])
+      const fromEnv = yield* usage(["list", agent], { LYZR_API_KEY: key })
+      assert.match(fromFlag, /^lyzr-sessions: --api-key: the API key contains a line break/)
+      assert.match(fromEnv, /^lyzr-sessions: LYZR_API_KEY: the API key contains a line break/)
+      assert.notInclude(fromFlag + fromEnv, canary)
+    }))
+
+  it.effect("a TransportError is printed with the SDK's own message", () =>
+    Effect.gen(function*() {
+      // A loopback port that was just free: nothing listens there.
+      const port = yield* Effect.async<number>((resume) => {
+        const server = createServer().listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as { port: number }
+          server.close(() => resume(Effect.succeed(port)))
+        })
+      })
+      const baseUrl = `http://127.0.0.1:${port}`
+      const error = yield* Effect.flatMap(AgentSessions, (sessions) => sessions.list(agent)).pipe(
+        Effect.provide(NodeLyzr.layer({ apiKey: canary, baseUrl, maxRetries: 0 })),
+        Effect.flip
+      )
+      assert.strictEqual(error._tag, "TransportError")
+      const { code, stderr } = yield* cli(["list", agent, "--base-url", baseUrl, "--max-retries", "0"], {
+        LYZR_API_KEY: canary
+      })
+      assert.strictEqual(code, ExitCode.ExitCode.unavailable)
+      // The message whole (core's, which says what failed and where), then any facts in parentheses.
+      assert.isTrue(stderr.startsWith(`lyzr-sessions: TransportError: ${error.message}`), stderr)
+      assert.notInclude(stderr, canary)
+    }))
+})
+
+describe("version", () => {
+  it("is the version in package.json", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    assert.strictEqual(SessionsCli.version, version)
+  })
 })

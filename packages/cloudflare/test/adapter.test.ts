@@ -6,12 +6,14 @@
 import { Emulator } from "@lyzr-effect/emulator"
 import { serveNode, type Server } from "@lyzr-effect/emulator/node"
 import type { Miniflare } from "miniflare"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { bundle, fetchWorker, start } from "./support/workerd.ts"
 
 const emulator = Emulator.make()
 let server: Server
 let mf: Miniflare
+/** What the Workers print. A test that expects a line takes it out; any other line is printed after the test. */
+const workerdOutput: Array<string> = []
 
 beforeAll(async () => {
   server = await serveNode(emulator)
@@ -33,10 +35,13 @@ beforeAll(async () => {
     },
     { name: "badkey", script, bindings: { ...base, LYZR_API_KEY: "sk-not-a-key-0000", LYZR_MAX_RETRIES: "0" } },
     { name: "nokey", script, bindings: base }
-  ])
+  ], { output: (line) => workerdOutput.push(line) })
 }, 60_000)
 
-afterEach(() => emulator.reset())
+afterEach(() => {
+  emulator.reset()
+  for (const line of workerdOutput.splice(0)) console.log(line)
+})
 
 afterAll(async () => {
   await mf?.dispose()
@@ -48,7 +53,7 @@ describe("layerEnv over workerd's fetch", () => {
     const res = await fetchWorker(mf, "main", "/list/agt_customer_support")
     expect(res.status).toBe(200)
     expect(res.body.value).toEqual(["ase_customer_support_001", "ase_customer_support_002", "ase_customer_support_003"])
-    expect(emulator.requests[0]?.apiKey).toBe(Emulator.keys.full)
+    expect(emulator.requests[0]?.keyFingerprint).toBe(Emulator.fingerprint(Emulator.keys.full))
   })
 
   it("gets one session", async () => {
@@ -62,11 +67,18 @@ describe("layerEnv over workerd's fetch", () => {
     expect(res).toMatchObject({ status: 200, body: { value: [] } })
   })
 
-  it("a missing LYZR_API_KEY binding is a 500 that names no detail", async () => {
+  it("a missing LYZR_API_KEY binding is a 500 that names no detail; the Worker's log names the binding", async () => {
     const res = await fetchWorker(mf, "nokey", "/list/agt_customer_support")
     expect(res.status).toBe(500)
     expect(res.body).toEqual({ error: { type: "ConfigError", message: "the Worker's Lyzr configuration is invalid" } })
     expect(emulator.requests).toHaveLength(0)
+    // The details go to the Worker's log instead, where the operator looks.
+    const logged = await vi.waitFor(() => {
+      const index = workerdOutput.findIndex((line) => line.includes("the LYZR_* bindings are invalid"))
+      expect(index).toBeGreaterThanOrEqual(0)
+      return workerdOutput.splice(index, 1)[0]!
+    })
+    expect(logged).toMatch(/level=ERROR .*Missing data at LYZR_API_KEY/)
   })
 })
 

@@ -311,8 +311,10 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   ...ResponseFields,
-  /** The underlying error, as text (`TypeError: fetch failed (ECONNRESET)`). */
-  cause: Schema.optional(Schema.String)
+  /** The underlying error chain, as text (`TypeError: fetch failed <- Error: connect ECONNREFUSED 127.0.0.1:1`). */
+  cause: Schema.optional(Schema.String),
+  /** `false` when trying again cannot help (a runtime permission is missing, the request cannot be built). */
+  transient: Schema.optional(Schema.Boolean)
 }) {}
 
 /**

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { Retry, Settings } from "@lyzr-effect/wire"
 import { Duration, Schedule } from "effect"
 import type { AgentSessionsError } from "./AgentSessionsError.ts"
 
@@ -72,10 +73,10 @@ export interface Options {
  * @category constants
  */
 export const defaults = {
-  maxRetries: 2,
-  initialDelay: Duration.millis(500),
-  maxDelay: Duration.seconds(8),
-  maxRetryAfter: Duration.seconds(60)
+  maxRetries: Settings.defaults.maxRetries,
+  initialDelay: Duration.millis(Settings.defaults.initialDelayMillis),
+  maxDelay: Duration.millis(Settings.defaults.maxDelayMillis),
+  maxRetryAfter: Duration.millis(Settings.defaults.maxRetryAfterMillis)
 } as const
 
 /**
@@ -94,20 +95,7 @@ export const defaults = {
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryable = (error: AgentSessionsError): boolean => {
-  switch (error._tag) {
-    case "TransportError":
-    case "RequestTimeout":
-    case "RateLimitExceeded":
-      return true
-    case "ServerError":
-      return error.status === 500 || error.status === 502 || error.status === 503 || error.status === 504
-    case "UnexpectedResponse":
-      return error.status === 408 || error.status === 409
-    default:
-      return false
-  }
-}
+export const isRetryable = (error: AgentSessionsError): boolean => Retry.isRetryable(error)
 
 /**
  * The wait the service asked for, if the error carries one.

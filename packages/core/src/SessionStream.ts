@@ -25,7 +25,7 @@ import * as internal from "./internal/sessionStream.ts"
  * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
  * import { Console, Stream } from "effect"
  *
- * const report = AgentSessions.streamAll("agt_customer_support").pipe(
+ * const report = SessionStream.streamAll("agt_customer_support").pipe(
  *   Stream.runForEach(SessionStream.SessionResult.$match({
  *     Fetched: ({ session }) => Console.log(session.id, session.description),
  *     Failed: ({ sessionId, error }) => Console.error(sessionId, error._tag)
@@ -120,7 +120,7 @@ export declare namespace SessionResult {
  *
  * // a helper of your own that passes the options on, always fail-fast
  * const allSessions = (agentId: string, options: Omit<SessionStream.StreamAllOptions, "failFast"> = {}) =>
- *   Stream.runCollect(AgentSessions.streamAll(agentId, { ...options, failFast: true }))
+ *   Stream.runCollect(SessionStream.streamAll(agentId, { ...options, failFast: true }))
  *
  * const some = allSessions("agt_customer_support", { concurrency: 4 })
  * ```
@@ -148,7 +148,7 @@ export interface StreamAllOptions {
  * import { AgentSessions, type SessionStream } from "@lyzr-effect/core"
  * import { Stream } from "effect"
  *
- * const streamAll: SessionStream.StreamAll<AgentSessions> = AgentSessions.streamAll
+ * const streamAll: SessionStream.StreamAll<AgentSessions> = SessionStream.streamAll
  *
  * // Stream<AgentSession, AgentSessionsError, AgentSessions>
  * const enabled = streamAll("agt_customer_support", { failFast: true }).pipe(
@@ -217,7 +217,7 @@ export interface StreamEach<I> {
  * import { Stream } from "effect"
  *
  * // half the default, to stay well inside a tight rate limit
- * const gentle = AgentSessions.streamAll("agt_customer_support", {
+ * const gentle = SessionStream.streamAll("agt_customer_support", {
  *   concurrency: Math.max(1, Math.floor(SessionStream.defaultConcurrency / 2))
  * }).pipe(Stream.runDrain)
  * ```
@@ -228,7 +228,7 @@ export interface StreamEach<I> {
 export const defaultConcurrency: number = internal.defaultConcurrency
 
 /**
- * Every session of `agentId`, in list order. Also available as `AgentSessions.streamAll`.
+ * Every session of `agentId`, in list order.
  *
  * @example
  * ```ts
@@ -236,7 +236,7 @@ export const defaultConcurrency: number = internal.defaultConcurrency
  * import { Stream } from "effect"
  *
  * // Stream<AgentSession, AgentSessionsError, AgentSessions>
- * const all = AgentSessions.streamAll("agt_customer_support", { concurrency: 8, failFast: true }).pipe(
+ * const all = SessionStream.streamAll("agt_customer_support", { concurrency: 8, failFast: true }).pipe(
  *   Stream.runCollect
  * )
  * ```
@@ -280,9 +280,9 @@ export const streamEach: StreamEach<AgentSessions> = internal.makeEach(AgentSess
  *
  * const twice = Effect.gen(function*() {
  *   const cache = yield* SessionStream.makeCache({ timeToLive: "30 seconds" })
- *   yield* Stream.runDrain(AgentSessions.streamAll("agt_customer_support", { cache }))
+ *   yield* Stream.runDrain(SessionStream.streamAll("agt_customer_support", { cache }))
  *   // within 30 s: only the list is requested again
- *   yield* Stream.runDrain(AgentSessions.streamAll("agt_customer_support", { cache }))
+ *   yield* Stream.runDrain(SessionStream.streamAll("agt_customer_support", { cache }))
  * })
  * ```
  *

@@ -29,3 +29,15 @@ export * as RetryPolicy from "./RetryPolicy.ts"
  * @since 0.1.0
  */
 export * as SessionStream from "./SessionStream.ts"
+
+/**
+ * One session of `SessionStream.streamAll` when `failFast` is off: fetched, or failed with its error.
+ *
+ * @since 0.1.0
+ */
+export type { SessionResult } from "./SessionStream.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Transport from "./Transport.ts"

@@ -245,7 +245,7 @@ describe("what every error keeps", () => {
   it.effect("keeps the URL that was requested", () =>
     Effect.gen(function*() {
       const error = yield* errorOf(() => json(404, {}))
-      assert.strictEqual(error.url, "https://agent-dev.test.studio.lyzr.ai/v2/agents/agt_a/sessions/ase_b")
+      assert.strictEqual(error.url, "https://agent-prod.studio.lyzr.ai/v2/agents/agt_a/sessions/ase_b")
     }))
 
   it.effect("bounds the body excerpt of a large error body to about 1 KiB", () =>
@@ -329,7 +329,21 @@ describe("transport", () => {
       assert.strictEqual(error._tag, "TransportError")
       assert.strictEqual(error.status, undefined)
       if (error._tag !== "TransportError") return
-      assert.strictEqual(error.cause, "TypeError: fetch failed (ECONNREFUSED)")
+      assert.strictEqual(error.cause, "TypeError: fetch failed <- Error: connect ECONNREFUSED")
+    }))
+
+  it.effect("a refused connection's message names the host, the port, the code and the setting to check", () =>
+    Effect.gen(function*() {
+      const error = yield* errorOf(() => {
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+        })
+      })
+      assert.strictEqual(
+        error.message,
+        "GET /v2/agents/agt_a/sessions/ase_b failed: the connection to agent-prod.studio.lyzr.ai:443 was refused " +
+          "(ECONNREFUSED); is the server running, and is baseUrl right?"
+      )
     }))
 
   it.effect("a body stream that breaks mid-way fails with TransportError", () =>

@@ -69,13 +69,13 @@ const collectAfter = <A, E, R>(stream: Stream.Stream<A, E, R>, elapse: Duration.
     return Chunk.toReadonlyArray(yield* Fiber.join(fiber))
   })
 
-describe("AgentSessions.streamAll", () => {
+describe("SessionStream.streamAll", () => {
   it.effect("emits every listed session in list order, however the gets finish", () =>
     Effect.gen(function*() {
       const ids = ["ase_a", "ase_b", "ase_c", "ase_d"]
       // The first listed takes longest, so completion order is the reverse of list order.
       const api = stub({ ids, delay: (id) => Duration.millis(100 * (ids.length - ids.indexOf(id))) })
-      const results = yield* collectAfter(AgentSessions.streamAll(agentId, { concurrency: 4 }), "1 second").pipe(
+      const results = yield* collectAfter(SessionStream.streamAll(agentId, { concurrency: 4 }), "1 second").pipe(
         Effect.provide(api.layer)
       )
       assert.deepStrictEqual(results.map(summary), ["ase_a: ase_a", "ase_b: ase_b", "ase_c: ase_c", "ase_d: ase_d"])
@@ -84,7 +84,7 @@ describe("AgentSessions.streamAll", () => {
   it.effect("runs at most `concurrency` gets at once, and that many in parallel", () =>
     Effect.gen(function*() {
       const api = stub({ ids: ["ase_1", "ase_2", "ase_3", "ase_4", "ase_5", "ase_6"], delay: () => "100 millis" })
-      const results = yield* collectAfter(AgentSessions.streamAll(agentId, { concurrency: 2 }), "300 millis").pipe(
+      const results = yield* collectAfter(SessionStream.streamAll(agentId, { concurrency: 2 }), "300 millis").pipe(
         Effect.provide(api.layer)
       )
       assert.strictEqual(results.length, 6)
@@ -95,14 +95,14 @@ describe("AgentSessions.streamAll", () => {
     Effect.gen(function*() {
       const ids = Array.from({ length: 10 }, (_, i) => `ase_${i}`)
       const api = stub({ ids, delay: () => "100 millis" })
-      yield* collectAfter(AgentSessions.streamAll(agentId), "1 second").pipe(Effect.provide(api.layer))
+      yield* collectAfter(SessionStream.streamAll(agentId), "1 second").pipe(Effect.provide(api.layer))
       assert.strictEqual(api.maxInFlight(), SessionStream.defaultConcurrency)
     }))
 
   it.effect("coalesces concurrent gets of the same session into one call, emitting it at each place", () =>
     Effect.gen(function*() {
       const api = stub({ ids: ["ase_a", "ase_a", "ase_b", "ase_a"], delay: () => "100 millis" })
-      const results = yield* collectAfter(AgentSessions.streamAll(agentId, { concurrency: 4 }), "100 millis").pipe(
+      const results = yield* collectAfter(SessionStream.streamAll(agentId, { concurrency: 4 }), "100 millis").pipe(
         Effect.provide(api.layer)
       )
       assert.deepStrictEqual(results.map(summary), ["ase_a: ase_a", "ase_a: ase_a", "ase_b: ase_b", "ase_a: ase_a"])
@@ -115,7 +115,7 @@ describe("AgentSessions.streamAll", () => {
         ids: ["ase_a", "ase_gone", "ase_c"],
         fail: (id) => id === "ase_gone" ? notFound(id) : undefined
       })
-      const results = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(Effect.provide(api.layer))
+      const results = yield* Stream.runCollect(SessionStream.streamAll(agentId)).pipe(Effect.provide(api.layer))
       assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), [
         "ase_a: ase_a",
         "ase_gone: SessionNotFound",
@@ -131,7 +131,7 @@ describe("AgentSessions.streamAll", () => {
         ids: ["ase_a", "ase_gone", "ase_c"],
         fail: (id) => id === "ase_gone" ? notFound(id) : undefined
       })
-      const error = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { failFast: true })).pipe(
+      const error = yield* Stream.runCollect(SessionStream.streamAll(agentId, { failFast: true })).pipe(
         Effect.flip,
         Effect.provide(api.layer)
       )
@@ -142,7 +142,7 @@ describe("AgentSessions.streamAll", () => {
   it.effect("with failFast, emits the sessions themselves", () =>
     Effect.gen(function*() {
       const api = stub({ ids: ["ase_a", "ase_b"] })
-      const sessions = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { failFast: true })).pipe(
+      const sessions = yield* Stream.runCollect(SessionStream.streamAll(agentId, { failFast: true })).pipe(
         Effect.provide(api.layer)
       )
       assert.deepStrictEqual(Chunk.toReadonlyArray(sessions).map((s) => s.id), ["ase_a", "ase_b"])
@@ -152,11 +152,11 @@ describe("AgentSessions.streamAll", () => {
   it.effect("fails the stream with the error of list, in both modes", () =>
     Effect.gen(function*() {
       const api = stub({ ids: new Unauthorized({ message: "bad key", status: 401 }) })
-      const tolerant = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(
+      const tolerant = yield* Stream.runCollect(SessionStream.streamAll(agentId)).pipe(
         Effect.flip,
         Effect.provide(api.layer)
       )
-      const failFast = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { failFast: true })).pipe(
+      const failFast = yield* Stream.runCollect(SessionStream.streamAll(agentId, { failFast: true })).pipe(
         Effect.flip,
         Effect.provide(api.layer)
       )
@@ -168,7 +168,7 @@ describe("AgentSessions.streamAll", () => {
   it.effect("emits nothing for an agent without sessions", () =>
     Effect.gen(function*() {
       const api = stub({ ids: [] })
-      const results = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(Effect.provide(api.layer))
+      const results = yield* Stream.runCollect(SessionStream.streamAll(agentId)).pipe(Effect.provide(api.layer))
       assert.strictEqual(results.length, 0)
     }))
 
@@ -177,8 +177,8 @@ describe("AgentSessions.streamAll", () => {
       const api = stub({ ids: ["ase_a", "ase_b"] })
       yield* Effect.provide(
         Effect.zipRight(
-          Stream.runDrain(AgentSessions.streamAll(agentId)),
-          Stream.runDrain(AgentSessions.streamAll(agentId))
+          Stream.runDrain(SessionStream.streamAll(agentId)),
+          Stream.runDrain(SessionStream.streamAll(agentId))
         ),
         api.layer
       )
@@ -192,7 +192,7 @@ describe("SessionStream.makeCache", () => {
       const api = stub({ ids: ["ase_a", "ase_b"] })
       const again = yield* Effect.gen(function*() {
         const cache = yield* SessionStream.makeCache({ timeToLive: "1 minute" })
-        const stream = AgentSessions.streamAll(agentId, { cache })
+        const stream = SessionStream.streamAll(agentId, { cache })
         yield* Stream.runDrain(stream)
         yield* TestClock.adjust("59 seconds")
         return yield* Stream.runCollect(stream)
@@ -206,7 +206,7 @@ describe("SessionStream.makeCache", () => {
       const api = stub({ ids: ["ase_a", "ase_b"] })
       const run = Effect.gen(function*() {
         const cache = yield* SessionStream.makeCache({ timeToLive: "1 minute" })
-        const stream = AgentSessions.streamAll(agentId, { cache })
+        const stream = SessionStream.streamAll(agentId, { cache })
         yield* Stream.runDrain(stream)
         yield* TestClock.adjust("61 seconds")
         yield* Stream.runDrain(stream)
@@ -223,8 +223,8 @@ describe("SessionStream.makeCache", () => {
       })
       const results = yield* Effect.gen(function*() {
         const cache = yield* SessionStream.makeCache({ timeToLive: "1 minute" })
-        const first = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { cache }))
-        const second = yield* Stream.runCollect(AgentSessions.streamAll(agentId, { cache }))
+        const first = yield* Stream.runCollect(SessionStream.streamAll(agentId, { cache }))
+        const second = yield* Stream.runCollect(SessionStream.streamAll(agentId, { cache }))
         return [...first, ...second].map(summary)
       }).pipe(Effect.provide(api.layer))
       assert.deepStrictEqual(results, ["ase_a: AgentNotFound", "ase_a: ase_a"])
@@ -236,8 +236,8 @@ describe("SessionStream.makeCache", () => {
       const first = stub({ ids: ["ase_a"] })
       const second = stub({ ids: ["ase_a"] })
       const cache = yield* SessionStream.makeCache({ timeToLive: "1 minute" })
-      yield* Stream.runDrain(AgentSessions.streamAll(agentId, { cache })).pipe(Effect.provide(first.layer))
-      yield* Stream.runDrain(AgentSessions.streamAll(agentId, { cache })).pipe(Effect.provide(second.layer))
+      yield* Stream.runDrain(SessionStream.streamAll(agentId, { cache })).pipe(Effect.provide(first.layer))
+      yield* Stream.runDrain(SessionStream.streamAll(agentId, { cache })).pipe(Effect.provide(second.layer))
       assert.deepStrictEqual(first.calls, ["ase_a"])
       assert.deepStrictEqual(second.calls, ["ase_a"])
     }))
@@ -272,7 +272,7 @@ describe("SessionStream.streamEach", () => {
     }))
 })
 
-describe("AgentSessions.streamAll over HTTP", () => {
+describe("SessionStream.streamAll over HTTP", () => {
   it.effect("lists, then gets each session; a 404 becomes a Failed SessionNotFound", () =>
     Effect.gen(function*() {
       const server = sessionsWith((request) => {
@@ -283,7 +283,7 @@ describe("AgentSessions.streamAll over HTTP", () => {
         if (path.endsWith("/ase_missing")) return json(404, { error: { code: "session_not_found", message: "gone" } })
         return json(200, { ...seedSession, id: path.split("/").pop(), agent_id: agentId })
       })
-      const results = yield* Stream.runCollect(AgentSessions.streamAll(agentId)).pipe(Effect.provide(server.layer))
+      const results = yield* Stream.runCollect(SessionStream.streamAll(agentId)).pipe(Effect.provide(server.layer))
       assert.deepStrictEqual(Chunk.toReadonlyArray(results).map(summary), [
         "ase_one: ase_one",
         "ase_missing: SessionNotFound"
@@ -298,10 +298,10 @@ describe("AgentSessions.streamAll over HTTP", () => {
 
 describe("SessionStream types", () => {
   it("names only the errors each mode can raise", () => {
-    expectTypeOf(AgentSessions.streamAll(agentId)).toEqualTypeOf<
+    expectTypeOf(SessionStream.streamAll(agentId)).toEqualTypeOf<
       Stream.Stream<SessionStream.SessionResult, ListError, AgentSessions>
     >()
-    expectTypeOf(AgentSessions.streamAll(agentId, { failFast: true })).toEqualTypeOf<
+    expectTypeOf(SessionStream.streamAll(agentId, { failFast: true })).toEqualTypeOf<
       Stream.Stream<AgentSession, AgentSessionsError, AgentSessions>
     >()
     expectTypeOf(SessionStream.streamEach(agentId, [])).toEqualTypeOf<

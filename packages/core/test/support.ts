@@ -53,7 +53,8 @@ export const never = (): Promise<Response> => new Promise<Response>(() => {})
 /** A distinctive key, so that any leak of it is found by a plain substring search. */
 export const testKey = "sk-test-LEAKCANARY-7f3a9c2e51d04b86"
 
-export const baseUrl = "https://agent-dev.test.studio.lyzr.ai"
+/** The default base URL (production). */
+export const baseUrl = "https://agent-prod.studio.lyzr.ai"
 
 /** The service over a fake server, with test-friendly defaults (no retries unless asked). */
 export const sessionsWith = (handler: Handler, options: Partial<AgentSessionsOptions> = {}) => {

@@ -33,7 +33,7 @@ Deno.test("get returns the documented session", () =>
 Deno.test("the key is sent as x-api-key", () =>
   withEmulator(async ({ emulator, url }) => {
     success(await run(url, list("agt_customer_support")))
-    assert.equal(emulator.requests[0]?.apiKey, Emulator.keys.full)
+    assert.equal(emulator.requests[0]?.keyFingerprint, Emulator.fingerprint(Emulator.keys.full))
   }))
 
 // Every error the service can answer with, each mapped to its tag. `fault` (when given) is injected

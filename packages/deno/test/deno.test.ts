@@ -2,14 +2,15 @@
  * Drives the Deno side from vitest, so the one README test command covers it: the Deno.test suite,
  * `deno check`, `deno publish --dry-run`, the example, and runs with too few permissions — all under
  * the real deno binary from the `deno` npm package, with DENO_DIR inside node_modules/.cache and
- * `--no-prompt`. Deno resolves every import from the workspace's node_modules
+ * `--no-prompt`; and a script run from the repository root that imports the packages by name from
+ * the checkout (the root `deno.json` import map). Deno resolves every import from the workspace's node_modules
  * (`"nodeModulesDir": "manual"`), so it never needs the network.
  */
 import { execFile } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -111,6 +112,49 @@ describe("deno", () => {
     expect(result.stderr).toContain("--allow-net=agent-prod.studio.lyzr.ai")
     expect(result.output).not.toContain(apiKey)
     expect(result.stderr).not.toMatch(/^\s+at /m)
+  })
+
+  it.concurrent("from the root of the checkout, a script imports @lyzr-effect/* by name from the sources, offline", async () => {
+    const script = "packages/deno/test-checkout/main.ts"
+    const manifestBefore = readFileSync(join(rootDir, "package.json"), "utf8")
+    // Unroutable proxies: any attempt to reach a registry would fail (loopback stays direct).
+    const offline = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" }
+    expectSuccess(await run(["check", script], { cwd: rootDir, env: offline }))
+    const result = await run(["run", "--no-prompt", "--allow-net=127.0.0.1", script], { cwd: rootDir, env: offline })
+    expectSuccess(result)
+    const printed = JSON.parse(result.stdout.trim())
+    const source = (path: string) => pathToFileURL(join(rootDir, path)).href
+    expect(printed.resolved).toMatchObject({
+      "@lyzr-effect/core": source("packages/core/src/index.ts"),
+      "@lyzr-effect/deno": source("packages/deno/src/index.ts"),
+      "@lyzr-effect/emulator": source("packages/emulator/src/index.ts"),
+      "@lyzr-effect/emulator/deno": source("packages/emulator/src/deno.ts")
+    })
+    expect(printed.resolved.effect).toContain("/node_modules/")
+    expect(printed.ids).toEqual(["ase_customer_support_001", "ase_customer_support_002", "ase_customer_support_003"])
+    expect(printed.first).toEqual({ id: "ase_customer_support_001", enabled: true })
+    expect(printed.missing).toEqual({ tag: "SessionNotFound", status: 404 })
+    // Deno left the checkout as it was: no lockfile, no "workspaces" written into package.json.
+    expect(existsSync(join(rootDir, "deno.lock"))).toBe(false)
+    expect(readFileSync(join(rootDir, "package.json"), "utf8")).toBe(manifestBefore)
+  })
+
+  it("the root deno.json maps every export of wire, core, deno and emulator to the file package.json names", () => {
+    const rootConfig = JSON.parse(readFileSync(join(rootDir, "deno.json"), "utf8")) as {
+      imports: Record<string, string>
+    }
+    const expected: Record<string, string> = {}
+    for (const dir of ["wire", "core", "deno", "emulator"]) {
+      const manifest = JSON.parse(readFileSync(join(rootDir, "packages", dir, "package.json"), "utf8")) as {
+        name: string
+        exports: Record<string, string | null>
+      }
+      for (const [subpath, target] of Object.entries(manifest.exports)) {
+        if (target === null || !target.endsWith(".ts")) continue
+        expected[manifest.name + subpath.slice(1)] = `./packages/${dir}/${target.slice(2)}`
+      }
+    }
+    expect(rootConfig.imports).toEqual(expected)
   })
 
   it.concurrent("without --allow-env, layerConfig fails with a ConfigError naming --allow-env with every LYZR_* key", async () => {

@@ -23,6 +23,7 @@
  * @since 0.1.0
  */
 import * as internal from "./internal/emulator.ts"
+import * as fingerprints from "./internal/fingerprint.ts"
 import * as fixture from "./internal/fixture.ts"
 
 // ---------------------------------------------------------------------------
@@ -257,17 +258,25 @@ export type Route = "list" | "get" | "unknown"
 /**
  * One entry of the request log. `status` is what was (or will be, after a
  * latency fault) sent; it is `0` when no HTTP response is sent (`reset` before
- * headers, `hang`). `fault` is the applied fault's `type`. `apiKey` is recorded
- * so tests can assert where a key was (not) sent: this is a test tool.
+ * headers, `hang`). `fault` is the applied fault's `type`.
+ *
+ * The API key is never kept: `keyFingerprint` is the first 8 hex digits of the
+ * SHA-256 of the `x-api-key` header's UTF-8 bytes ({@link fingerprint}), or
+ * `undefined` when the header was absent. Tests compare it with
+ * `Emulator.fingerprint(key)` to assert where a key was (not) sent; a shell gets
+ * the same digits with `printf %s "$KEY" | sha256sum | cut -c1-8`.
  *
  * @example
  * ```ts
  * import { Emulator } from "@lyzr-effect/emulator"
  *
  * const emu = Emulator.make()
- * await emu.handler(new Request("http://emulator/v1/agent/agt_customer_support/sessions"))
+ * await emu.handler(new Request("http://emulator/v1/agent/agt_customer_support/sessions", {
+ *   headers: { "x-api-key": Emulator.keys.full }
+ * }))
  * const [first]: ReadonlyArray<Emulator.LoggedRequest> = emu.requests
- * console.log(first?.route, first?.status, first?.apiKey) // "list" 401 undefined
+ * console.log(first?.route, first?.status) // "list" 200
+ * console.log(first?.keyFingerprint === Emulator.fingerprint(Emulator.keys.full)) // true
  * ```
  *
  * @since 0.1.0
@@ -280,7 +289,8 @@ export interface LoggedRequest {
   readonly route: Route
   readonly agentId?: string
   readonly sessionId?: string
-  readonly apiKey: string | undefined
+  /** {@link fingerprint} of the `x-api-key` header; `undefined` when it was absent. */
+  readonly keyFingerprint: string | undefined
   readonly status: number
   readonly fault?: Fault["type"]
   readonly requestId: string
@@ -319,7 +329,13 @@ export type Outcome =
  * ```ts
  * import { Emulator } from "@lyzr-effect/emulator"
  *
- * const options: Emulator.Options = { listShape: "live", seed: 42, faults: [{ fault: { type: "latency", ms: 50 } }] }
+ * const options: Emulator.Options = {
+ *   listShape: "live",
+ *   seed: 42,
+ *   faults: [{ fault: { type: "latency", ms: 50 } }],
+ *   control: { token: "local-test-token" }, // the /__emulator/* API, for requests with x-emulator-token
+ *   requestLogSize: 100 // keep the last 100 requests
+ * }
  * const emu = Emulator.make(options)
  * ```
  *
@@ -335,6 +351,22 @@ export interface Options {
   readonly seed?: number
   /** Fault rules installed at start (as if passed to `inject` in order). */
   readonly faults?: ReadonlyArray<FaultRule>
+  /**
+   * The control API (`POST`/`DELETE /__emulator/faults`, `GET /__emulator/requests`,
+   * `POST /__emulator/reset`), answered by every host (`handler`, `serveNode`,
+   * `serveDeno`, the Worker, `EmulatorHttpClient`). Off by default: a control
+   * request is then a `404 {"detail":"Not Found"}` like any unknown route.
+   * `true` turns it on; `{ token }` turns it on for requests whose
+   * `x-emulator-token` header holds the token (any other gets the 404).
+   * Throws a `RangeError` on any other value, or an empty token.
+   */
+  readonly control?: boolean | { readonly token: string }
+  /**
+   * How many requests the log keeps: a ring buffer, so once it is full each new
+   * request drops the oldest one. Default 1000; `0` keeps none. An integer >= 0,
+   * else `make` throws a `RangeError`.
+   */
+  readonly requestLogSize?: number
 }
 
 /**
@@ -363,7 +395,8 @@ export interface Emulator {
    * Answers one request as the service would, faults included. Usable as a
    * `fetch` stand-in: a `reset` rejects with a `TypeError` (as fetch does on a
    * network error); a `hang` stays pending until `request.signal` aborts, then
-   * rejects with the abort reason; `latency` also honours the signal.
+   * rejects with the abort reason; `latency` also honours the signal. Answers
+   * the control API too, when it is on (see `control`).
    */
   readonly handler: (request: Request) => Promise<Response>
   /**
@@ -373,9 +406,20 @@ export interface Emulator {
   readonly dispatch: (request: Request) => Outcome
   /** Appends a fault rule (validated; throws `RangeError` on a bad rule). */
   readonly inject: (rule: FaultRule) => void
+  /**
+   * The control API (see {@link Options.control}), for hosts: the answer to a
+   * control request when the API is on, the path is one of its endpoints and
+   * the token (if set) matches; `undefined` otherwise, and the request then goes
+   * to `dispatch` (which answers an unknown route with 404). Control requests are
+   * not logged and no fault applies to them. `handler` calls it first.
+   */
+  readonly control: (request: Request) => Promise<Response> | undefined
   /** Removes every fault rule. */
   readonly clearFaults: () => void
-  /** The request log, oldest first (a snapshot). */
+  /**
+   * The request log, oldest first (a snapshot): the last `requestLogSize`
+   * requests (default 1000); older ones are dropped.
+   */
   readonly requests: ReadonlyArray<LoggedRequest>
   /**
    * Clears the request log and every fault rule (the initial ones too), and
@@ -521,3 +565,23 @@ export const keys: {
   readonly full: "lyzr-emulator-key"
   readonly restricted: "lyzr-emulator-restricted-key"
 } = fixture.keys
+
+/**
+ * The fingerprint the request log keeps instead of an API key
+ * ({@link LoggedRequest.keyFingerprint}): the first 8 hex digits of the SHA-256
+ * of the key's UTF-8 bytes. Deterministic and synchronous; it tells keys apart
+ * without revealing them.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@lyzr-effect/emulator"
+ *
+ * Emulator.fingerprint("lyzr-emulator-key") // "524a2c32", as `printf %s lyzr-emulator-key | sha256sum` starts
+ * const emu = Emulator.make()
+ * const sentWithFullKey = emu.requests.filter((r) => r.keyFingerprint === Emulator.fingerprint(Emulator.keys.full))
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const fingerprint: (apiKey: string) => string = fingerprints.fingerprint

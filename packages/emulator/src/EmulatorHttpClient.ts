@@ -9,7 +9,8 @@
  *   aborts it.
  * - `latency` is an `Effect.sleep`.
  *
- * The request URL's origin is ignored: only the path is routed.
+ * The request URL's origin is ignored: only the path is routed. The control API
+ * (`/__emulator/*`) answers here too when the emulator was made with `control`.
  *
  * @example
  * ```ts
@@ -83,6 +84,13 @@ const toWebRequest = (
 export const make = (emulator: Emulator): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.flatMap(toWebRequest(request, url, signal), (webRequest) => {
+      const answered = emulator.control(webRequest)
+      if (answered !== undefined) {
+        return Effect.tryPromise({
+          try: () => answered,
+          catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+        }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
+      }
       const outcome = emulator.dispatch(webRequest)
       switch (outcome._tag) {
         case "Reset":

@@ -80,7 +80,8 @@ interface DenoNamespace {
 }
 
 /**
- * Serves `emulator.dispatch` with `Deno.serve`.
+ * Serves `emulator.dispatch` with `Deno.serve`, and the control API
+ * (`/__emulator/*`) when the emulator was made with `control` (off by default).
  *
  * @example
  * ```ts
@@ -121,6 +122,8 @@ export const serveDeno = (emulator: Emulator, options: ServeOptions = {}): Serve
   const server = deno.serve(
     { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
     async (request) => {
+      const answered = emulator.control(request)
+      if (answered !== undefined) return answered
       const outcome = emulator.dispatch(request)
       switch (outcome._tag) {
         case "Reset":

@@ -59,13 +59,32 @@ export type {
   Server
 } from "./Emulator.ts"
 
+// The request body, read only if someone reads it (the control API's `POST /__emulator/faults`). A
+// body nobody reads is discarded by node:http once the response ends.
+const lazyBody = (req: Http.IncomingMessage): ReadableStream<Uint8Array> => {
+  let chunks: AsyncIterator<Buffer> | undefined
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      chunks ??= req[Symbol.asyncIterator]()
+      const { done, value } = await chunks.next()
+      if (done) controller.close()
+      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
+    },
+    async cancel() {
+      await chunks?.return?.()
+    }
+  }, { highWaterMark: 0 })
+}
+
 const toRequest = (req: Http.IncomingMessage, origin: string, signal: AbortSignal): Request => {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
   }
-  // The emulator answers every method without reading a body (non-GET is 405).
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method ?? "GET", headers, signal })
+  const method = req.method ?? "GET"
+  // The service answers without reading a body (any method but GET is 405); only the control API reads one.
+  const body = method === "GET" || method === "HEAD" ? {} : { body: lazyBody(req), duplex: "half" }
+  return new Request(new URL(req.url ?? "/", origin), { method, headers, signal, ...body } as RequestInit)
 }
 
 const methodNotAllowed = (res: Http.ServerResponse) => {
@@ -118,7 +137,8 @@ const send = async (response: Response, res: Http.ServerResponse, signal: AbortS
 }
 
 /**
- * Serves `emulator.dispatch` over HTTP/1.1 with `node:http`.
+ * Serves `emulator.dispatch` over HTTP/1.1 with `node:http`, and the control API
+ * (`/__emulator/*`) when the emulator was made with `control` (off by default).
  *
  * @example
  * ```ts
@@ -159,6 +179,11 @@ export const serveNode = (emulator: Emulator, options: ServeOptions = {}): Promi
     } catch {
       // Methods a web Request refuses (CONNECT, TRACE, TRACK).
       return methodNotAllowed(res)
+    }
+    const answered = emulator.control(request)
+    if (answered !== undefined) {
+      void answered.then((response) => send(response, res, aborted.signal), () => res.destroy())
+      return
     }
     const outcome = emulator.dispatch(request)
     switch (outcome._tag) {

@@ -3,17 +3,25 @@
  * Miniflare, `wrangler dev`).
  *
  * Configuration comes from the `EMULATOR_CONFIG` binding: a JSON string (or a
- * JSON binding) `{ "listShape"?, "seed"?, "faults"?, "fixture"? }`, the
+ * JSON binding) `{ "listShape"?, "seed"?, "faults"?, "fixture"?, "control"?,
+ * "requestLogSize"? }`, the
  * {@link Emulator.Options} of `Emulator.make`. The emulator is created on the
  * first request (Workers forbid I/O, timers and randomness at module scope) and
  * then kept for the isolate's life.
  *
- * A small control API sits beside the two endpoints, so tests outside the
- * isolate can script it (`EMULATOR_CONTROL: "off"` turns it off):
- * - `POST /__emulator/faults` with a `FaultRule` as JSON body: inject (204).
- * - `DELETE /__emulator/faults`: clear faults (204).
- * - `GET /__emulator/requests`: the request log as JSON.
- * - `POST /__emulator/reset`: `emulator.reset()` (204).
+ * The control API (`/__emulator/*`, see `Emulator.Options.control`) is off
+ * unless asked for, so a Worker deployed with this entry point cannot be
+ * scripted by anyone who finds its URL:
+ * - `"control": true` or `"control": { "token": "..." }` in `EMULATOR_CONFIG`;
+ * - or an `EMULATOR_CONTROL_TOKEN` binding (say, `wrangler secret put
+ *   EMULATOR_CONTROL_TOKEN`): on, for requests whose `x-emulator-token` header
+ *   holds that token. It wins over a `control` in `EMULATOR_CONFIG`.
+ *
+ * Its endpoints: `POST /__emulator/faults` with a `FaultRule` as JSON body
+ * (inject, 204; 400 if invalid), `DELETE /__emulator/faults` (clear faults,
+ * 204), `GET /__emulator/requests` (the request log as JSON), `POST
+ * /__emulator/reset` (`emulator.reset()`, 204). Without the opt-in (or the
+ * token), each is a 404 like any unknown route.
  *
  * workerd gives no access to the socket, so `reset` is carried out as a 200
  * whose body stream fails; `hang` keeps the request open until the client goes
@@ -46,48 +54,35 @@ import { droppedConnection } from "./internal/hosts.ts"
  * @category models
  */
 export interface Env {
+  /** The `Emulator.make` options, as a JSON string or a JSON binding. */
   readonly EMULATOR_CONFIG?: string | Emulator.Options
-  readonly EMULATOR_CONTROL?: string
+  /** Turns the control API on for requests whose `x-emulator-token` header holds this value. */
+  readonly EMULATOR_CONTROL_TOKEN?: string
 }
 
 // Cached per isolate, created inside a request. Plain data: no promise or
 // stream outlives the request that made it.
-let current: { readonly config: string; readonly emulator: Emulator.Emulator } | undefined
+let current:
+  | { readonly config: string; readonly token: string | undefined; readonly emulator: Emulator.Emulator }
+  | undefined
 
 const emulatorFor = (env: Env): Emulator.Emulator => {
   const raw = env.EMULATOR_CONFIG
   const config = raw === undefined ? "{}" : typeof raw === "string" ? raw : JSON.stringify(raw)
-  if (current === undefined || current.config !== config) {
+  // An empty binding counts as unset: the control API stays as EMULATOR_CONFIG says (off by default).
+  const token = env.EMULATOR_CONTROL_TOKEN || undefined
+  if (current === undefined || current.config !== config || current.token !== token) {
     const options = JSON.parse(config) as Emulator.Options
-    current = { config, emulator: Emulator.make(options) }
+    current = {
+      config,
+      token,
+      emulator: Emulator.make(token === undefined ? options : { ...options, control: { token } })
+    }
   }
   return current.emulator
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-const control = async (emulator: Emulator.Emulator, request: Request, path: string): Promise<Response> => {
-  const json = (status: number, value: unknown) =>
-    new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } })
-  try {
-    if (path === "/__emulator/faults" && request.method === "POST") {
-      emulator.inject(await request.json() as Emulator.FaultRule)
-      return new Response(null, { status: 204 })
-    }
-    if (path === "/__emulator/faults" && request.method === "DELETE") {
-      emulator.clearFaults()
-      return new Response(null, { status: 204 })
-    }
-    if (path === "/__emulator/requests" && request.method === "GET") return json(200, emulator.requests)
-    if (path === "/__emulator/reset" && request.method === "POST") {
-      emulator.reset()
-      return new Response(null, { status: 204 })
-    }
-    return json(404, { detail: "Not Found" })
-  } catch (error) {
-    return json(400, { detail: error instanceof Error ? error.message : String(error) })
-  }
-}
 
 /**
  * The Worker: `export { default } from "@lyzr-effect/emulator/worker"`.
@@ -104,8 +99,8 @@ const control = async (emulator: Emulator.Emulator, request: Request, path: stri
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const emulator = emulatorFor(env)
-    const path = new URL(request.url).pathname
-    if (path.startsWith("/__emulator/") && env.EMULATOR_CONTROL !== "off") return control(emulator, request, path)
+    const answered = emulator.control(request)
+    if (answered !== undefined) return answered
     const outcome = emulator.dispatch(request)
     switch (outcome._tag) {
       case "Reset":

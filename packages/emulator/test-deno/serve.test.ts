@@ -148,3 +148,40 @@ Deno.test("close() releases a hung request still open", async () => {
   await server.close()
   assertEquals(await pending, "failed")
 })
+
+Deno.test("control API: off by default, a 404 that changes nothing", async () => {
+  await withServer({}, async (url) => {
+    const refused = await fetch(url + "/__emulator/faults", {
+      method: "POST",
+      body: JSON.stringify({ route: "list", fault: { type: "serverError" } })
+    })
+    assertEquals([refused.status, await refused.json()], [404, { detail: "Not Found" }])
+    const served = await fetch(url + list, { headers })
+    assertEquals(served.status, 200)
+    await served.body?.cancel()
+  })
+})
+
+Deno.test("control API with a token: injects the rule, only for the right token", async () => {
+  const token = "deno-control-token"
+  await withServer({ control: { token } }, async (url, emu) => {
+    const rule = JSON.stringify({ route: "list", times: 1, fault: { type: "serverError", status: 503 } })
+    const wrong = await fetch(url + "/__emulator/faults", {
+      method: "POST",
+      headers: { "x-emulator-token": "deno-control-tokem" },
+      body: rule
+    })
+    assertEquals(wrong.status, 404, "wrong token")
+    await wrong.body?.cancel()
+    const injected = await fetch(url + "/__emulator/faults", {
+      method: "POST",
+      headers: { "x-emulator-token": token },
+      body: rule
+    })
+    assertEquals(injected.status, 204, "right token")
+    const failed = await fetch(url + list, { headers })
+    assertEquals(failed.status, 503, "the injected fault")
+    await failed.body?.cancel()
+    assertEquals(emu.requests.map((r) => r.keyFingerprint), [undefined, Emulator.fingerprint(Emulator.keys.full)])
+  })
+})

@@ -1,4 +1,4 @@
-import { HttpClient, HttpClientError } from "@effect/platform"
+import { HttpBody, HttpClient, HttpClientError } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
 import { Emulator, EmulatorHttpClient } from "../src/index.ts"
@@ -19,7 +19,25 @@ describe("EmulatorHttpClient.layerHttpClient", () => {
       expect(response.headers["x-request-id"]).toMatch(/^req_/)
       expect(yield* response.json).toEqual(example)
       expect(emu.requests).toHaveLength(1)
-      expect(emu.requests[0]!.apiKey).toBe(Emulator.keys.full)
+      expect(emu.requests[0]!.keyFingerprint).toBe(Emulator.fingerprint(Emulator.keys.full))
+    }))
+
+  it.effect("answers the control API only when it is on", () =>
+    Effect.gen(function*() {
+      const rule = JSON.stringify({ route: "list", times: 1, fault: { type: "serverError", status: 503 } })
+      const post = (emu: Emulator.Emulator) =>
+        HttpClient.post(`${origin}/__emulator/faults`, { body: HttpBody.text(rule, "application/json") }).pipe(
+          withEmulator(emu),
+          Effect.map((response) => response.status)
+        )
+      const listStatus = (emu: Emulator.Emulator) =>
+        HttpClient.get(list, { headers }).pipe(withEmulator(emu), Effect.map((response) => response.status))
+      const off = Emulator.make()
+      expect(yield* post(off)).toBe(404)
+      expect(yield* listStatus(off)).toBe(200)
+      const on = Emulator.make({ control: true })
+      expect(yield* post(on)).toBe(204)
+      expect(yield* listStatus(on)).toBe(503)
     }))
 
   it.effect("passes status faults through as responses", () =>

@@ -35,7 +35,7 @@ const run = (args: ReadonlyArray<string>) =>
   })
 
 describe("serveDeno under the real Deno", () => {
-  it("passes test-deno/serve.test.ts (endpoints, errors, faults, close)", async () => {
+  it("passes test-deno/serve.test.ts (endpoints, errors, faults, control API, close)", async () => {
     // --no-check: tsc already type-checks src/; Deno's own check costs ~3 s of CPU per run.
     const { code, output } = await run([
       "test",
@@ -46,6 +46,6 @@ describe("serveDeno under the real Deno", () => {
     ])
     if (code !== 0) console.error(output)
     expect(code, output).toBe(0)
-    expect(output).toMatch(/ok \| 10 passed \| 0 failed/)
+    expect(output).toMatch(/ok \| 12 passed \| 0 failed/)
   }, 60_000)
 })

@@ -235,7 +235,7 @@ describe("routing", () => {
 })
 
 describe("request log", () => {
-  it("records method, url, path, route, ids, key, status and time", async () => {
+  it("records method, url, path, route, ids, key fingerprint, status and time", async () => {
     const emu = Emulator.make()
     await call(emu, getPath(support, "ase_nope"), { key: "some-key" })
     const [entry] = emu.requests
@@ -246,7 +246,7 @@ describe("request log", () => {
       route: "get",
       agentId: support,
       sessionId: "ase_nope",
-      apiKey: "some-key",
+      keyFingerprint: Emulator.fingerprint("some-key"),
       status: 401
     })
     expect(typeof entry!.at).toBe("number")
@@ -256,7 +256,7 @@ describe("request log", () => {
   it("records an absent key as undefined and an unknown route without ids", async () => {
     const emu = Emulator.make()
     await call(emu, "/nowhere", { key: null })
-    expect(emu.requests[0]).toMatchObject({ route: "unknown", apiKey: undefined, status: 404 })
+    expect(emu.requests[0]).toMatchObject({ route: "unknown", keyFingerprint: undefined, status: 404 })
     expect("agentId" in emu.requests[0]!).toBe(false)
   })
 

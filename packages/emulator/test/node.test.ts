@@ -153,4 +153,43 @@ describe("serveNode", () => {
     const res = await fetch(server.url + list, { headers, redirect: "manual" })
     expect([res.status, res.headers.get("location")]).toEqual([307, "http://other.example/"])
   })
+
+  it("control API: off by default, a POST to it is a 404 and the connection stays usable", async () => {
+    const emu = Emulator.make()
+    const server = await serve(emu)
+    const refused = await fetch(`${server.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ route: "list", fault: { type: "serverError" } })
+    })
+    expect([refused.status, await refused.json()]).toEqual([404, { detail: "Not Found" }])
+    // A body nobody read is discarded: a large one does not stall the next request.
+    const big = await fetch(server.url + list, { method: "POST", headers, body: "x".repeat(1024 * 1024) })
+    expect(big.status).toBe(405)
+    await big.arrayBuffer()
+    expect((await fetch(server.url + list, { headers })).status).toBe(200)
+  })
+
+  it("control API with a token: the rule sent in the request body applies; the log holds no key", async () => {
+    const token = "node-control-token"
+    const emu = Emulator.make({ control: { token } })
+    const server = await serve(emu)
+    const rule = { route: "list", times: 1, fault: { type: "serverError", status: 503 } }
+    const without = await fetch(`${server.url}/__emulator/faults`, { method: "POST", body: JSON.stringify(rule) })
+    expect(without.status).toBe(404)
+    await without.arrayBuffer()
+    const injected = await fetch(`${server.url}/__emulator/faults`, {
+      method: "POST",
+      headers: { "x-emulator-token": token },
+      body: JSON.stringify(rule)
+    })
+    expect(injected.status).toBe(204)
+    expect((await fetch(server.url + list, { headers })).status).toBe(503)
+    const log = await fetch(`${server.url}/__emulator/requests`, { headers: { "x-emulator-token": token } })
+    const text = await log.text()
+    expect(JSON.parse(text).map((r: Emulator.LoggedRequest) => [r.route, r.status, r.keyFingerprint])).toEqual([
+      ["unknown", 404, undefined],
+      ["list", 503, Emulator.fingerprint(Emulator.keys.full)]
+    ])
+    expect(text).not.toContain(Emulator.keys.full)
+  })
 })

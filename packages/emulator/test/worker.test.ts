@@ -11,6 +11,9 @@ const headers = { "x-api-key": Emulator.keys.full }
 const origin = "http://emulator.test"
 const list = listPath("agt_customer_support")
 const get = getPath("agt_customer_support", "ase_customer_support_001")
+// `plain` has its control API on behind this token; `scripted` has it off (the default).
+const controlToken = "worker-control-token"
+const control = { "x-emulator-token": controlToken }
 
 // src/worker.ts bundled as one ES module, as wrangler would.
 const bundle = async (): Promise<string> => {
@@ -52,7 +55,7 @@ let scripted: Miniflare
 
 beforeAll(async () => {
   const script = await bundle()
-  plain = start(script, {})
+  plain = start(script, { EMULATOR_CONTROL_TOKEN: controlToken })
   scripted = start(script, {
     EMULATOR_CONFIG: JSON.stringify(
       {
@@ -107,34 +110,65 @@ describe("the Worker in workerd (Miniflare)", () => {
     await served.arrayBuffer()
   })
 
-  it("takes faults and reports its request log through the control API", async () => {
+  it("takes faults and reports its request log through the control API, given the token", async () => {
     const injected = await plain.dispatchFetch(`${origin}/__emulator/faults`, {
       method: "POST",
+      headers: control,
       body: JSON.stringify({ route: "list", times: 1, fault: { type: "serverError", status: 503 } })
     })
     expect(injected.status).toBe(204)
     const failed = await plain.dispatchFetch(origin + list, { headers })
     expect(failed.status).toBe(503)
     await failed.arrayBuffer()
-    const log = await (await plain.dispatchFetch(`${origin}/__emulator/requests`)).json() as Array<
-      Emulator.LoggedRequest
-    >
-    expect(log.at(-1)).toMatchObject({ route: "list", status: 503, fault: "serverError" })
-    const reset = await plain.dispatchFetch(`${origin}/__emulator/reset`, { method: "POST" })
+    const logged = await plain.dispatchFetch(`${origin}/__emulator/requests`, { headers: control })
+    const log = await logged.json() as Array<Emulator.LoggedRequest>
+    expect(log.at(-1)).toMatchObject({
+      route: "list",
+      status: 503,
+      fault: "serverError",
+      keyFingerprint: Emulator.fingerprint(Emulator.keys.full)
+    })
+    expect(JSON.stringify(log)).not.toContain(Emulator.keys.full)
+    const reset = await plain.dispatchFetch(`${origin}/__emulator/reset`, { method: "POST", headers: control })
     expect(reset.status).toBe(204)
     const bad = await plain.dispatchFetch(`${origin}/__emulator/faults`, {
       method: "POST",
+      headers: control,
       body: JSON.stringify({ fault: { type: "status", status: 42 } })
     })
     expect(bad.status).toBe(400)
     await bad.arrayBuffer()
   })
 
+  it("answers a control request without the right token as an unknown route (404), and applies nothing", async () => {
+    for (const headers of [{}, { "x-emulator-token": "worker-control-tokem" }]) {
+      const refused = await plain.dispatchFetch(`${origin}/__emulator/faults`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ route: "list", fault: { type: "serverError" } })
+      })
+      expect([refused.status, await json(refused)]).toEqual([404, { detail: "Not Found" }])
+    }
+    const served = await plain.dispatchFetch(origin + list, { headers })
+    expect(served.status).toBe(200)
+    await served.arrayBuffer()
+  })
+
+  it("has the control API off without EMULATOR_CONTROL_TOKEN or a control option: 404 like any unknown route", async () => {
+    const log = await scripted.dispatchFetch(`${origin}/__emulator/requests`, { headers: control })
+    expect([log.status, await json(log)]).toEqual([404, { detail: "Not Found" }])
+    const reset = await scripted.dispatchFetch(`${origin}/__emulator/reset`, { method: "POST" })
+    expect(reset.status).toBe(404)
+    await reset.arrayBuffer()
+  })
+
   it("reset: the client gets no well-formed answer (workerd cannot drop a connection; the body is cut)", async () => {
-    await plain.dispatchFetch(`${origin}/__emulator/faults`, {
+    const injected = await plain.dispatchFetch(`${origin}/__emulator/faults`, {
       method: "POST",
+      headers: control,
       body: JSON.stringify({ times: 1, fault: { type: "reset" } })
     })
+    expect(injected.status).toBe(204)
     const res = await plain.dispatchFetch(origin + list, { headers })
     const body = await res.text().catch(() => "<read failed>")
     expect(() => JSON.parse(body)).toThrow(SyntaxError)

@@ -7,7 +7,7 @@
  * Every run serves the emulator with `serveNode` in the vitest process, so the faults are real socket
  * faults (a destroyed socket, a silent one, a cut body) whichever runtime makes the calls.
  */
-import type { Emulator } from "@lyzr-effect/emulator"
+import { Emulator } from "@lyzr-effect/emulator"
 import { attemptOf } from "./attempts.ts"
 
 export const soakKey = "sk-soak-LEAKCANARY-5b1e0c9d2a7f4e36"
@@ -204,7 +204,7 @@ export const verdict = (
     if ("defect" in outcome) return problem("a defect, not a value or a typed error")
     if (clientAttempts > maxAttempts) return problem(`${clientAttempts} attempts, over the policy's ${maxAttempts}`)
     if (entries.length > clientAttempts) return problem("more requests reached the server than the client sent")
-    if (entries.some((e) => e.route !== kindOf(i) || e.apiKey !== soakKey)) {
+    if (entries.some((e) => e.route !== kindOf(i) || e.keyFingerprint !== Emulator.fingerprint(soakKey))) {
       return problem("a request went to the wrong route or without the key")
     }
     const numbers = entries.map((e) => attemptOf(e.url))
@@ -278,6 +278,15 @@ export const pool = async <A>(n: number, concurrency: number, task: (i: number) 
 
 /** Which scale to run: CI-size unless RELIABILITY=full (the on-demand runs). */
 export const full = process.env["RELIABILITY"] === "full"
+
+/**
+ * Prints one of a suite's figures as a `[reliability] …` line, on the on-demand runs
+ * (RELIABILITY=full) or with RELIABILITY_REPORT=1. The CI-size run, part of `pnpm test`, stays quiet:
+ * its checks are the assertions, and figures nobody asked for read as noise in the test log.
+ */
+export const report = (line: string): void => {
+  if (full || process.env["RELIABILITY_REPORT"] === "1") console.log(`[reliability] ${line}`)
+}
 
 /** `ci` in CI, `onDemand` with RELIABILITY=full; the environment variable `name` overrides both. */
 export const scaled = (name: string, ci: number, onDemand: number): number => {

@@ -1,42 +1,56 @@
 /**
  * Where the commands send their requests: flags first, then the environment (the same variables as
- * `AgentSessions.layerConfig`), or an in-process emulator.
+ * `AgentSessions.layerConfig`), or an in-process emulator. Every setting is checked here, with
+ * @lyzr-effect/wire's checks, naming it as the user wrote it: `--base-url` or `LYZR_BASE_URL`,
+ * `--allow-insecure-http` or `LYZR_ALLOW_INSECURE_HTTP=true`.
  */
 import { Options } from "@effect/cli"
 import { AgentSessions, type AgentSessionsOptions } from "@lyzr-effect/core"
 import { Emulator, EmulatorHttpClient } from "@lyzr-effect/emulator"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { Config, ConfigError, Data, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Settings } from "@lyzr-effect/wire"
+import { Config, ConfigError, Data, Effect, Layer, Option, Redacted } from "effect"
+import * as flags from "./flags.ts"
 
 /** Bad input found before any request: exit code 2. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
+const { names } = Settings
+
+/**
+ * The options every command takes, before or after the command's name (the root command and each
+ * subcommand declare them; `merge` combines the two, the one after the name winning).
+ */
 export const options = {
   apiKey: Options.redacted("api-key").pipe(
     Options.withPseudoName("KEY"),
-    Options.withDescription("The API key, sent as x-api-key. Default: $LYZR_API_KEY. Never printed."),
+    Options.withDescription(`The API key, sent as x-api-key. Default: $${names.apiKey.env}. Never printed.`),
     Options.optional
   ),
   baseUrl: Options.text("base-url").pipe(
     Options.withPseudoName("URL"),
     Options.withDescription(
-      "The API origin (and path prefix). Default: $LYZR_BASE_URL, else https://agent-dev.test.studio.lyzr.ai"
+      `The API origin (and path prefix). Default: $${names.baseUrl.env}, else ${Settings.defaults.baseUrl}`
     ),
     Options.optional
   ),
-  timeout: Options.text("timeout").pipe(
-    Options.withPseudoName("DURATION"),
+  timeout: flags.timeout.pipe(
     Options.withDescription(
-      "Per attempt: milliseconds, or a duration such as \"10 seconds\". Default: $LYZR_TIMEOUT, else 30 seconds"
+      `Per attempt: milliseconds, or a duration such as "10 seconds". Default: $${names.timeout.env}, else 30 seconds`
     ),
     Options.optional
   ),
-  maxRetries: Options.integer("max-retries").pipe(
-    Options.withPseudoName("N"),
+  maxRetries: flags.maxRetries.pipe(
     Options.withDescription(
-      "Retries of 408/409/429/5xx, timeouts and broken connections. Default: $LYZR_MAX_RETRIES, else 2"
+      `Retries of 408/409/429/5xx, timeouts and broken connections. Default: $${names.maxRetries.env}, else 2`
     ),
     Options.optional
+  ),
+  allowInsecureHttp: Options.boolean("allow-insecure-http").pipe(
+    Options.withDescription(
+      `Permit a plain-http base URL on a host that is not loopback (the key would travel unencrypted). ` +
+        `Default: $${names.allowInsecureHttp.env}, else off`
+    )
   ),
   emulator: Options.boolean("emulator").pipe(
     Options.withDescription(
@@ -49,84 +63,113 @@ export const options = {
 export interface Connection {
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
   readonly baseUrl: Option.Option<string>
-  readonly timeout: Option.Option<string>
+  /** Milliseconds. */
+  readonly timeout: Option.Option<number>
   readonly maxRetries: Option.Option<number>
+  readonly allowInsecureHttp: boolean
   readonly emulator: boolean
 }
 
-const env = Config.all({
-  apiKey: Config.option(Config.redacted("LYZR_API_KEY")),
-  baseUrl: Config.option(Config.string("LYZR_BASE_URL")),
-  timeout: Config.option(Config.string("LYZR_TIMEOUT")),
-  maxRetries: Config.option(Config.integer("LYZR_MAX_RETRIES")),
-  allowInsecureHttp: Config.withDefault(Config.boolean("LYZR_ALLOW_INSECURE_HTTP"), false),
-  faults: Config.option(Config.string("LYZR_EMULATOR_FAULTS"))
+/** The options given before the command's name, then those after it: a flag after the name wins. */
+export const merge = (before: Connection, after: Connection): Connection => ({
+  apiKey: Option.orElse(after.apiKey, () => before.apiKey),
+  baseUrl: Option.orElse(after.baseUrl, () => before.baseUrl),
+  timeout: Option.orElse(after.timeout, () => before.timeout),
+  maxRetries: Option.orElse(after.maxRetries, () => before.maxRetries),
+  allowInsecureHttp: before.allowInsecureHttp || after.allowInsecureHttp,
+  emulator: before.emulator || after.emulator
 })
 
-/** Milliseconds (`1500`) or anything `Duration.decode` reads (`"10 seconds"`), as core's LYZR_TIMEOUT. */
-const parseTimeout = (value: string, source: string): Either.Either<Duration.Duration, UsageError> => {
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Either.right(Duration.millis(Number(trimmed)))
-  return Either.fromOption(
-    Duration.decodeUnknown(trimmed),
-    () =>
-      new UsageError({
-        message: `${source} must be milliseconds or a duration such as "10 seconds", got ${JSON.stringify(trimmed)}`
-      })
-  )
+/** A value and where it came from, so that a message names the flag or the variable the user set. */
+interface Sourced<A> {
+  readonly value: A
+  readonly source: Settings.Source
 }
 
-const parseFaults = (json: string): Either.Either<ReadonlyArray<Emulator.FaultRule>, UsageError> =>
-  Either.try({
+const usage = (message: string) => new UsageError({ message })
+
+const checked = <A>(result: Settings.Checked<A>): Effect.Effect<A, UsageError> =>
+  result._tag === "Valid" ? Effect.succeed(result.value) : Effect.fail(usage(result.message))
+
+const fromEnv = (name: string) => Config.option(Config.string(name))
+
+const env = Config.all({
+  apiKey: Config.option(Config.redacted(names.apiKey.env)),
+  baseUrl: fromEnv(names.baseUrl.env),
+  timeout: fromEnv(names.timeout.env),
+  maxRetries: fromEnv(names.maxRetries.env),
+  allowInsecureHttp: Config.withDefault(Config.boolean(names.allowInsecureHttp.env), false),
+  faults: fromEnv("LYZR_EMULATOR_FAULTS")
+})
+
+const parseFaults = (json: string): Effect.Effect<ReadonlyArray<Emulator.FaultRule>, UsageError> =>
+  Effect.try({
     try: () => {
       const rules: unknown = JSON.parse(json)
       if (!Array.isArray(rules)) throw new TypeError("not a JSON array")
       // Validated by the emulator itself when injected.
       return rules as ReadonlyArray<Emulator.FaultRule>
     },
-    catch: (error) =>
-      new UsageError({
-        message: `LYZR_EMULATOR_FAULTS must be a JSON array of fault rules: ${(error as Error).message}`
-      })
+    catch: (error) => usage(`LYZR_EMULATOR_FAULTS: must be a JSON array of fault rules: ${(error as Error).message}`)
   })
 
+/** A setting name of core's options, in the CLI's terms (`baseUrl` -> `--base-url / LYZR_BASE_URL`). */
+const inCliTerms = (option: string): string => {
+  const setting = Object.values(names).find((name) => name.option === option)
+  return setting === undefined || setting.flag === setting.option ? option : `${setting.flag} / ${setting.env}`
+}
+
 const describeConfigError = (error: ConfigError.ConfigError): UsageError =>
-  new UsageError({
-    message: error._op === "InvalidData" || error._op === "MissingData"
-      ? `invalid ${error.path.join(".")}: ${error.message}`
+  usage(
+    error._op === "InvalidData" || error._op === "MissingData"
+      ? `${error.path.map(inCliTerms).join(".")}: ${error.message}`
       : `invalid configuration: ${String(error)}`
-  })
+  )
+
+const pick = <A>(flag: Option.Option<A>, variable: Option.Option<A>): Option.Option<Sourced<A>> =>
+  Option.isSome(flag)
+    ? Option.some({ value: flag.value, source: "flag" })
+    : Option.map(variable, (value) => ({ value, source: "env" }))
 
 /**
  * `AgentSessions` for the flags: an undici pool (`NodeLyzr`) for real runs, the emulator's in-process
- * `HttpClient` with `--emulator`. Config problems surface as `UsageError`.
+ * `HttpClient` with `--emulator`. Config problems surface as `UsageError`, naming the flag or the
+ * variable the value came from.
  */
 export const layer = (connection: Connection): Layer.Layer<AgentSessions, UsageError> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
-      const fromEnv = yield* Effect.mapError(env, describeConfigError)
+      const variables = yield* Effect.mapError(env, describeConfigError)
       const timeout = Option.isSome(connection.timeout)
-        ? yield* parseTimeout(connection.timeout.value, "--timeout")
-        : Option.isSome(fromEnv.timeout)
-        ? yield* parseTimeout(fromEnv.timeout.value, "LYZR_TIMEOUT")
+        ? connection.timeout.value
+        : Option.isSome(variables.timeout)
+        ? yield* checked(Settings.parseTimeout(variables.timeout.value, "env"))
         : undefined
-      const maxRetries = Option.getOrUndefined(Option.orElse(connection.maxRetries, () => fromEnv.maxRetries))
-      if (maxRetries !== undefined && maxRetries < 0) {
-        return yield* new UsageError({ message: "--max-retries / LYZR_MAX_RETRIES must be 0 or more" })
+      const maxRetries = Option.isSome(connection.maxRetries)
+        ? connection.maxRetries.value
+        : Option.isSome(variables.maxRetries)
+        ? yield* checked(Settings.checkCount("maxRetries", flags.wholeNumber(variables.maxRetries.value), 0, "env"))
+        : undefined
+      // The hint to permit plain http names the switch beside the base URL's own source.
+      const allowInsecureHttp = connection.allowInsecureHttp || variables.allowInsecureHttp
+      const baseUrl = pick(connection.baseUrl, variables.baseUrl)
+      if (Option.isSome(baseUrl)) {
+        yield* checked(Settings.checkBaseUrl(baseUrl.value.value, allowInsecureHttp, baseUrl.value.source))
       }
       const common = {
-        baseUrl: Option.getOrUndefined(Option.orElse(connection.baseUrl, () => fromEnv.baseUrl)),
+        // Passed explicitly, so the CLI's default is the one its help names.
+        baseUrl: Option.match(baseUrl, { onNone: () => Settings.defaults.baseUrl, onSome: ({ value }) => value }),
         timeout,
         maxRetries,
-        allowInsecureHttp: fromEnv.allowInsecureHttp
+        allowInsecureHttp
       } satisfies Omit<AgentSessionsOptions, "apiKey">
       if (connection.emulator) {
         const emulator = Emulator.make()
-        if (Option.isSome(fromEnv.faults)) {
-          const rules = yield* parseFaults(fromEnv.faults.value)
+        if (Option.isSome(variables.faults)) {
+          const rules = yield* parseFaults(variables.faults.value)
           yield* Effect.try({
             try: () => rules.forEach((rule) => emulator.inject(rule)),
-            catch: (error) => new UsageError({ message: `LYZR_EMULATOR_FAULTS: ${(error as Error).message}` })
+            catch: (error) => usage(`LYZR_EMULATOR_FAULTS: ${(error as Error).message}`)
           })
         }
         // The user's real key stays out of the emulator: only an explicit --api-key is used.
@@ -135,10 +178,13 @@ export const layer = (connection: Connection): Layer.Layer<AgentSessions, UsageE
           Layer.provide(EmulatorHttpClient.layerHttpClient(emulator))
         )
       }
-      const apiKey = Option.orElse(connection.apiKey, () => fromEnv.apiKey)
+      const apiKey = pick(connection.apiKey, variables.apiKey)
       if (Option.isNone(apiKey)) {
-        return yield* new UsageError({ message: "no API key: pass --api-key or set LYZR_API_KEY (or try --emulator)" })
+        return yield* usage(
+          `no API key: pass ${names.apiKey.flag} or set ${names.apiKey.env} (or try --emulator)`
+        )
       }
-      return NodeLyzr.layer({ ...common, apiKey: apiKey.value })
+      yield* checked(Settings.checkApiKey(Redacted.value(apiKey.value.value), apiKey.value.source))
+      return NodeLyzr.layer({ ...common, apiKey: apiKey.value.value })
     })
   ).pipe(Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? describeConfigError(error) : error)))

@@ -4,6 +4,8 @@
  */
 import * as esbuild from "esbuild"
 import { Miniflare, type WorkerOptions } from "miniflare"
+import { createInterface } from "node:readline"
+import type { Readable } from "node:stream"
 import { workerBuildOptions } from "../../scripts/workerBuild.ts"
 
 /** The compatibility date of the tests and the example (FinalizationRegistry needs ≥ 2025-05-05). */
@@ -26,8 +28,23 @@ export interface WorkerSpec {
   readonly compatibilityFlags?: ReadonlyArray<string>
 }
 
-export const start = async (workers: ReadonlyArray<WorkerSpec>): Promise<Miniflare> => {
+export interface StartOptions {
+  /**
+   * Receives each line workerd prints (stdout and stderr), instead of the console: for tests that
+   * expect a Worker to log and assert what it logged. Without it, Miniflare prints the lines.
+   */
+  readonly output?: (line: string) => void
+}
+
+export const start = async (workers: ReadonlyArray<WorkerSpec>, options: StartOptions = {}): Promise<Miniflare> => {
+  const { output } = options
   const mf = new Miniflare({
+    ...(output === undefined ? {} : {
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        createInterface(stdout).on("line", output)
+        createInterface(stderr).on("line", output)
+      }
+    }),
     workers: workers.map((worker): WorkerOptions => ({
       name: worker.name,
       modules: true,

@@ -10,7 +10,9 @@ import type {
   Outcome,
   Route
 } from "../Emulator.ts"
+import { makeControl } from "./control.ts"
 import { type ArmedRule, mulberry32, pick, validateRule } from "./faults.ts"
+import { fingerprint } from "./fingerprint.ts"
 import { defaultFixture, parseFixture } from "./fixture.ts"
 
 // ---------------------------------------------------------------------------
@@ -374,6 +376,9 @@ const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0")
 const abortReason = (signal: AbortSignal): unknown =>
   signal.reason ?? new DOMException("The operation was aborted.", "AbortError")
 
+/** How many requests the log keeps unless told otherwise. @internal */
+export const defaultRequestLogSize = 1000
+
 /** @internal */
 export const make = (options: Options = {}): Emulator => {
   const fixture = parseFixture(options.fixture ?? defaultFixture())
@@ -383,11 +388,29 @@ export const make = (options: Options = {}): Emulator => {
   }
   const seed = options.seed ?? 1
   const initialRules = (options.faults ?? []).map(validateRule)
+  const logSize = options.requestLogSize ?? defaultRequestLogSize
+  if (!(Number.isSafeInteger(logSize) && logSize >= 0)) {
+    throw new RangeError(`Invalid requestLogSize ${String(logSize)}: expected an integer >= 0`)
+  }
 
   let random = mulberry32(seed)
   let counter = 0
   let rules: Array<ArmedRule> = []
+  // The request log: a ring buffer of at most `logSize` entries. Until it is full, entries are
+  // appended; then each new entry overwrites the oldest, at `oldest`.
   let log: Array<LoggedRequest> = []
+  let oldest = 0
+  const record = (entry: LoggedRequest): void => {
+    if (logSize === 0) return
+    if (log.length < logSize) {
+      log.push(entry)
+      return
+    }
+    log[oldest] = entry
+    oldest = (oldest + 1) % logSize
+  }
+  const snapshot = (): ReadonlyArray<LoggedRequest> =>
+    oldest === 0 ? log.slice() : [...log.slice(oldest), ...log.slice(0, oldest)]
 
   const arm = (rule: FaultRule): void => {
     rules.push({ rule, remaining: rule.times ?? Number.POSITIVE_INFINITY })
@@ -416,7 +439,7 @@ export const make = (options: Options = {}): Emulator => {
       url: request.url,
       path: url.pathname,
       route: target.route,
-      apiKey,
+      keyFingerprint: apiKey === undefined ? undefined : fingerprint(apiKey),
       status: outcome._tag === "Respond" ? outcome.response.status : 0,
       requestId,
       at: Date.now()
@@ -424,13 +447,28 @@ export const make = (options: Options = {}): Emulator => {
     if (target.agentId !== undefined) entry.agentId = target.agentId
     if (target.sessionId !== undefined) entry.sessionId = target.sessionId
     if (fault !== undefined) entry.fault = fault.type
-    log.push(entry)
+    record(entry)
     return outcome
   }
+
+  const reset = (): void => {
+    log = []
+    oldest = 0
+    rules = []
+    counter = 0
+    random = mulberry32(seed)
+  }
+  const inject = (rule: FaultRule): void => arm(validateRule(rule))
+  const clearFaults = (): void => {
+    rules = []
+  }
+  const control = makeControl(options.control, { inject, clearFaults, requests: snapshot, reset })
 
   const handler = (request: Request): Promise<Response> => {
     let outcome: Outcome
     try {
+      const answered = control(request)
+      if (answered !== undefined) return answered
       outcome = dispatch(request)
     } catch (cause) {
       return Promise.reject(cause)
@@ -466,19 +504,13 @@ export const make = (options: Options = {}): Emulator => {
   return {
     handler,
     dispatch,
-    inject: (rule) => arm(validateRule(rule)),
-    clearFaults: () => {
-      rules = []
-    },
+    control,
+    inject,
+    clearFaults,
     get requests() {
-      return log.slice()
+      return snapshot()
     },
-    reset: () => {
-      log = []
-      rules = []
-      counter = 0
-      random = mulberry32(seed)
-    },
+    reset,
     listShape
   }
 }

@@ -1,0 +1,226 @@
+/**
+ * A request that got no response, described so a person can act on it: what failed (refused, DNS,
+ * TLS, reset, closed before the headers, a missing permission), where (host and port) and the system
+ * code, read from the error chain each runtime throws (Node's undici, Deno's and workerd's fetch).
+ *
+ * @since 0.1.0
+ */
+import { type ErrorRecord, hostPort } from "./ErrorRecord.ts"
+
+/**
+ * The kinds of failure told apart.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/wire"
+ *
+ * const kind: Transport.Kind = "refused"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Kind =
+  | "refused"
+  | "dns"
+  | "tls"
+  | "reset"
+  | "closed"
+  | "connect-timeout"
+  | "unreachable"
+  | "permission"
+  | "invalid-request"
+  | "other"
+
+/**
+ * What a failure was, as read from its error chain.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const failure = Transport.classify(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }))
+ * failure.kind // "refused"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Failure {
+  readonly kind: Kind
+  /** The system or library code (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, `CERT_HAS_EXPIRED`). */
+  readonly code: string | undefined
+  /** The chain as one line: `TypeError: fetch failed <- Error: connect ECONNREFUSED 127.0.0.1:1`. */
+  readonly text: string
+}
+
+const describeOne = (error: unknown): string =>
+  error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : typeof error === "object" && error !== null && "message" in error
+    ? String((error as { message: unknown }).message)
+    : String(error)
+
+/** The error and its causes, outermost first (AggregateErrors contribute their first error). */
+const chainOf = (error: unknown): Array<unknown> => {
+  const chain: Array<unknown> = []
+  let current: unknown = error
+  while (current !== undefined && current !== null && chain.length < 8 && !chain.includes(current)) {
+    chain.push(current)
+    const next: unknown = typeof current === "object" ? (current as { cause?: unknown }).cause : undefined
+    const aggregate = current instanceof AggregateError ? current.errors[0] : undefined
+    current = next ?? aggregate
+  }
+  return chain
+}
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
+  return typeof code === "string" && code.length > 0 ? code : undefined
+}
+
+const byCode = (code: string): Kind | undefined => {
+  if (code === "ECONNREFUSED") return "refused"
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL") return "dns"
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED") return "reset"
+  if (code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED" || code === "ERR_STREAM_PREMATURE_CLOSE") return "closed"
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return "connect-timeout"
+  if (code === "ENETUNREACH" || code === "EHOSTUNREACH" || code === "ENETDOWN") return "unreachable"
+  if (
+    code.startsWith("CERT_") || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") ||
+    code.includes("CERT") || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN"
+  ) return "tls"
+  return undefined
+}
+
+/** Deno's and workerd's fetch say what happened in words only. */
+const byText = (text: string): Kind | undefined => {
+  if (/NotCapable|PermissionDenied|Requires net access/i.test(text)) return "permission"
+  if (/connection refused|ECONNREFUSED/i.test(text)) return "refused"
+  if (/dns error|failed to lookup address|name or service not known|nodename nor servname|ENOTFOUND/i.test(text)) {
+    return "dns"
+  }
+  if (/certificate|tls handshake|invalid peer certificate|ssl/i.test(text)) return "tls"
+  if (/connection reset|ECONNRESET|broken pipe/i.test(text)) return "reset"
+  if (
+    /connection closed before message completed|other side closed|unexpected eof|network connection lost/i.test(text)
+  ) {
+    return "closed"
+  }
+  return undefined
+}
+
+/**
+ * Reads an error chain into a {@link Failure}.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * Transport.classify(new TypeError("error sending request: client error (Connect): tcp connect error: Connection refused")).kind
+ * // "refused"
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const classify = (error: unknown): Failure => {
+  const chain = chainOf(error)
+  const text = chain.map(describeOne).join(" <- ")
+  const permission = chain.find((e) => e instanceof Error && (e.name === "NotCapable" || e.name === "PermissionDenied"))
+  if (permission !== undefined) return { kind: "permission", code: (permission as Error).name, text }
+  for (const e of chain) {
+    const code = codeOf(e)
+    const kind = code === undefined ? undefined : byCode(code)
+    if (kind !== undefined) return { kind, code, text }
+  }
+  const code = chain.map(codeOf).find((c) => c !== undefined)
+  // Deno names the URL in its message ("error sending request for url (https://ssl.example.com/)"): a
+  // host name must not read as the kind of failure.
+  return { kind: byText(text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s)]*/gi, "")) ?? "other", code, text }
+}
+
+const phrase = (failure: Failure, where: string): string => {
+  switch (failure.kind) {
+    case "refused":
+      return `the connection to ${where} was refused`
+    case "dns":
+      return `the host of ${where} could not be resolved (DNS)`
+    case "tls":
+      return `the TLS handshake with ${where} failed`
+    case "reset":
+      return `the connection to ${where} was reset`
+    case "closed":
+      return `${where} closed the connection before sending the response headers`
+    case "connect-timeout":
+      return `connecting to ${where} timed out`
+    case "unreachable":
+      return `${where} is unreachable from this network`
+    case "permission":
+      return `the runtime has no permission to connect to ${where}`
+    case "invalid-request":
+      return `the request to ${where} could not be built`
+    case "other":
+      return `the request to ${where} failed`
+  }
+}
+
+const advice = (failure: Failure, where: string, baseUrlName: string): string => {
+  switch (failure.kind) {
+    case "refused":
+      return `; is the server running, and is ${baseUrlName} right?`
+    case "dns":
+      return `; check the host name in ${baseUrlName}`
+    case "tls":
+      return `; check that ${baseUrlName} names a host with a valid certificate`
+    case "permission":
+      return `; under Deno, run with --allow-net=${where}`
+    default:
+      return ""
+  }
+}
+
+/**
+ * The record for a request that got no usable response. `phase` tells whether the failure came
+ * before the response headers or while reading the body. A missing permission and a request that
+ * cannot be built are not transient: trying again cannot help.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const cause = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:47899"), { code: "ECONNREFUSED" }) })
+ * Transport.failed(new URL("http://127.0.0.1:47899/v1/agent/a/sessions"), cause, { phase: "request" }).message
+ * // "GET /v1/agent/a/sessions failed: the connection to 127.0.0.1:47899 was refused (ECONNREFUSED); is the server running, and is baseUrl right?"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const failed = (
+  url: URL,
+  error: unknown,
+  options: {
+    readonly phase: "request" | "body"
+    /** The kind, when the caller knows better than the chain (e.g. a client's own encode error). */
+    readonly kind?: Kind | undefined
+    /** How the user named the base URL (`baseUrl`, `LYZR_BASE_URL`, `--base-url`). */
+    readonly baseUrlName?: string | undefined
+  }
+): ErrorRecord => {
+  const read = classify(error)
+  const failure = options.kind === undefined ? read : { ...read, kind: options.kind }
+  const where = hostPort(url)
+  const code = failure.code === undefined || failure.code === failure.kind ? "" : ` (${failure.code})`
+  const what = options.phase === "body"
+    ? `the connection to ${where} broke while reading the response body${code}`
+    : `${phrase(failure, where)}${code}${advice(failure, where, options.baseUrlName ?? "baseUrl")}`
+  const transient = failure.kind !== "permission" && failure.kind !== "invalid-request"
+  return {
+    tag: "TransportError",
+    message: `GET ${url.pathname} failed: ${what}`,
+    url: url.href,
+    cause: failure.text.length > 1024 ? `${failure.text.slice(0, 1024)}…` : failure.text,
+    ...(transient ? {} : { transient: false })
+  }
+}
