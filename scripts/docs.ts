@@ -5,6 +5,7 @@
 //     - docgen (per package): an export without @since or @example, an example that does not type-check
 //     - here: an export without @category (docgen files it under "utils"), a README ```ts block that does
 //       not type-check, docs/ not what `pnpm docgen` would write
+//   Either takes package paths to do only those (`pnpm docs:check core`; README blocks only in a full run).
 //
 // docgen runs in each package listed below, with that package's docgen.json (it needs `homepage` in
 // package.json). Its examples compile in <package>/build/docs/examples, so `@lyzr-effect/core` resolves
@@ -20,7 +21,7 @@ import { fileURLToPath } from "node:url"
 
 // The documented packages, as paths under packages/; docs/<path> receives each one's pages.
 // To document a new package: add a docgen.json beside its package.json (copy core's) and list it here.
-const documented = ["core", "node", "deno", "cloudflare", "emulator", "cli"]
+const documented = ["wire", "core", "node", "deno", "cloudflare", "emulator", "cli"]
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const check = process.argv.includes("--check")
@@ -48,6 +49,13 @@ const readPackage = (dir: string, path: string): Package => {
   }
 }
 const packages = documented.map((path) => readPackage(join(root, "packages", path), path))
+// `pnpm docs:check core cli` (or `pnpm docgen core`): only those packages' docgen and docs/ folders
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"))
+for (const path of only.filter((path) => !documented.includes(path))) {
+  console.error(`docs: "${path}" is not in the list of documented packages (${documented.join(", ")})`)
+  process.exit(2)
+}
+const selected = only.length > 0 ? packages.filter((pkg) => only.includes(pkg.path)) : packages
 
 // ---------------------------------------------------------------------------------------------
 // Jobs, two at a time at most: tsc is single-threaded and CI machines are small.
@@ -213,6 +221,28 @@ const stripFrontMatter = (page: string) => page.replace(/^---\n[\s\S]*?\n---\n+/
 
 const overview = (page: string) => (/## \S+ overview\n\n([\s\S]*?)\n\n/.exec(page)?.[1] ?? "").replace(/\s*\n\s*/g, " ")
 
+// docgen files an export without @category under "utils", beside those tagged `@category utils`: an entry
+// of that section is missing its tag unless the JSDoc right before its declaration has one.
+const keywords: Record<string, string> = {
+  interface: "interface",
+  "type alias": "type",
+  class: "class",
+  namespace: "namespace"
+}
+const uncategorized = (page: string, source: string): Array<string> => {
+  const utils = /^# utils\n([\s\S]*?)(?=^# |(?![\s\S]))/m.exec(page)?.[1] ?? ""
+  return [...utils.matchAll(/^## (\w+)(?: \((.+)\))?$/gm)].flatMap(([heading, name, kind]) => {
+    const keyword = (kind && keywords[kind]) ?? "const|let|function\\*?"
+    // `export <keyword> name`, or `name` as a specifier of `export { ... }`
+    const declaration = new RegExp(
+      `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*(?:export\\s+(?:declare\\s+)?(?:${keyword})\\s+)?${name}\\b`,
+      "g"
+    )
+    const tagged = [...source.matchAll(declaration)].some((match) => /@category\s/.test(match[1]!))
+    return tagged ? [] : [heading.slice(3)]
+  })
+}
+
 // How each module is imported: from the package's index.ts re-exports and its package.json "exports"
 const importsOf = (pkg: Package): Map<string, Array<string>> => {
   const imports = new Map<string, Array<string>>()
@@ -237,7 +267,6 @@ const importsOf = (pkg: Package): Map<string, Array<string>> => {
 
 const assemble = (): Map<string, string> => {
   const files = new Map<string, string>()
-  const index: Array<string> = []
   for (const pkg of packages.filter((pkg) => generated.has(pkg))) {
     const modules = join(outDirOf(pkg), "modules")
     const pages = readdirSync(modules).filter((file) => file.endsWith(".ts.md")).sort()
@@ -248,24 +277,20 @@ const assemble = (): Map<string, string> => {
       files.set(join(pkg.path, file), page)
       const module = file.replace(/\.md$/, "")
       list.push(`- [${module}](${file}) (${(imports.get(module) ?? []).join(", ")}): ${overview(page)}`)
-      // docgen files an export without @category under "utils"
-      const utils = /^# utils\n([\s\S]*?)(?=^# |(?![\s\S]))/m.exec(page)?.[1] ?? ""
-      for (const name of utils.matchAll(/^## (.+)$/gm)) {
-        findings.push(`packages/${pkg.path}/src/${file.replace(/\.md$/, "")}: ${name[1]}: JSDoc lacks @category`)
-      }
+      const missing = uncategorized(page, readFileSync(join(pkg.dir, "src", module), "utf8"))
+      for (const name of missing) findings.push(`packages/${pkg.path}/src/${module}: ${name}: JSDoc lacks @category`)
     }
     files.set(
       join(pkg.path, "README.md"),
       `# ${pkg.name} API reference\n\n${pkg.description}\n\n${list.join("\n")}\n`
     )
-    index.push(`- [${pkg.name}](${pkg.path}/README.md): ${pkg.description}`)
   }
   files.set(
     "README.md",
     "# API reference\n\n" +
       "Generated by [`@effect/docgen`](https://www.npmjs.com/package/@effect/docgen) from the JSDoc of each " +
       "package's public modules, examples type-checked. Do not edit: change the JSDoc and run `pnpm docgen`.\n\n" +
-      `${index.join("\n")}\n`
+      `${packages.map((pkg) => `- [${pkg.name}](${pkg.path}/README.md): ${pkg.description}`).join("\n")}\n`
   )
   return files
 }
@@ -282,17 +307,18 @@ const listFiles = (dir: string): Array<string> =>
 // ---------------------------------------------------------------------------------------------
 
 const started = Date.now()
-await pool([...packages.map(docgen), ...(check ? readmeJobs() : [])])
+await pool([...selected.map(docgen), ...(check && only.length === 0 ? readmeJobs() : [])])
 
 const docs = join(root, "docs")
 const files = assemble()
-if (generated.size === packages.length) {
+const inScope = (file: string) => only.length === 0 || selected.some((pkg) => file.startsWith(`${pkg.path}/`))
+if (generated.size === selected.length) {
   if (check) {
     const stale = [
       ...[...files].filter(([file, text]) =>
-        !existsSync(join(docs, file)) || readFileSync(join(docs, file), "utf8") !== text
+        inScope(file) && (!existsSync(join(docs, file)) || readFileSync(join(docs, file), "utf8") !== text)
       ).map(([file]) => file),
-      ...listFiles(docs).filter((file) => !files.has(file))
+      ...listFiles(docs).filter((file) => inScope(file) && !files.has(file))
     ]
     if (stale.length > 0) {
       findings.push(
@@ -302,8 +328,10 @@ if (generated.size === packages.length) {
       )
     }
   } else {
-    rmSync(docs, { recursive: true, force: true })
-    for (const [file, text] of files) {
+    for (const dir of only.length === 0 ? [docs] : selected.map((pkg) => join(docs, pkg.path))) {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    for (const [file, text] of [...files].filter(([file]) => inScope(file))) {
       mkdirSync(dirname(join(docs, file)), { recursive: true })
       writeFileSync(join(docs, file), text)
     }
