@@ -81,11 +81,11 @@ export declare namespace SessionResult {
    *
    * @example
    * ```ts
-   * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
+   * import { SessionStream } from "@lyzr-effect/core"
    * import { Stream } from "effect"
    *
    * const isFetched = SessionStream.SessionResult.$is("Fetched")
-   * const sessions = AgentSessions.streamAll("agt_customer_support").pipe(
+   * const sessions = SessionStream.streamAll("agt_customer_support").pipe(
    *   Stream.filter(isFetched),
    *   Stream.map((result: SessionStream.SessionResult.Fetched) => result.session)
    * )
@@ -115,7 +115,7 @@ export declare namespace SessionResult {
  *
  * @example
  * ```ts
- * import { AgentSessions, type SessionStream } from "@lyzr-effect/core"
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
  * import { Stream } from "effect"
  *
  * // a helper of your own that passes the options on, always fail-fast
@@ -145,7 +145,7 @@ export interface StreamAllOptions {
  *
  * @example
  * ```ts
- * import { AgentSessions, type SessionStream } from "@lyzr-effect/core"
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/core"
  * import { Stream } from "effect"
  *
  * const streamAll: SessionStream.StreamAll<AgentSessions> = SessionStream.streamAll
@@ -232,7 +232,7 @@ export const defaultConcurrency: number = internal.defaultConcurrency
  *
  * @example
  * ```ts
- * import { AgentSessions } from "@lyzr-effect/core"
+ * import { SessionStream } from "@lyzr-effect/core"
  * import { Stream } from "effect"
  *
  * // Stream<AgentSession, AgentSessionsError, AgentSessions>
