@@ -254,7 +254,11 @@ export const make = (
       /** A redirect's body is read (within the cap) and dropped, so a pooled connection can be reused. */
       const discard = (response: HttpClientResponse.HttpClientResponse) => {
         const declared = Number(response.headers["content-length"] ?? Number.NaN)
-        return honours || declared <= 64 * 1024 ? Effect.ignore(response.arrayBuffer) : Effect.void
+        return honours
+          ? Effect.ignore(response.text)
+          : declared <= 64 * 1024
+          ? Effect.ignore(response.arrayBuffer)
+          : Effect.void
       }
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
