@@ -2,7 +2,7 @@
 //
 //   1. pack each package (pnpm applies publishConfig: exports point at dist, workspace:^ becomes a range)
 //   2. the packed package.json: every export target exists in the tarball, `types` comes first,
-//      no workspace: ranges, effect and @effect/platform are caret peer dependencies
+//      no workspace: ranges, effect and @effect/platform are caret peer dependencies (wire: no dependency at all)
 //   3. publint --strict on the tarball
 //   4. attw --profile esm-only on the tarball (the packages are ESM-only on purpose: see README "Publishing")
 //   5. npm installs all tarballs together into an empty folder (so @lyzr-effect/* resolve to the local
@@ -103,7 +103,15 @@ for (const { dir, manifest } of packages) {
       if (String(range).startsWith("workspace:")) problems.push(`${field}.${dep} is still ${range}`)
     }
   }
-  for (const peer of ["effect", "@effect/platform"]) {
+  // wire is the protocol without a runtime: no Effect of either line, as a peer or otherwise.
+  const effectFree = manifest.name === "@lyzr-effect/wire"
+  if (effectFree) {
+    for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+      const deps = Object.keys(published[field] ?? {})
+      if (deps.length > 0) problems.push(`${field} is not empty (${deps.join(", ")}): wire depends on nothing`)
+    }
+  }
+  for (const peer of effectFree ? [] : ["effect", "@effect/platform"]) {
     const range = published.peerDependencies?.[peer]
     if (!range?.startsWith("^")) problems.push(`${peer} is not a caret peer dependency (${range ?? "missing"})`)
     if (published.dependencies?.[peer]) problems.push(`${peer} is also a dependency: an app could get two copies`)

@@ -86,6 +86,16 @@ export type JsonValue =
 /**
  * The schema of any JSON value (session metadata is free-form JSON).
  *
+ * @example
+ * ```ts
+ * import { JsonValue } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * // NaN and Infinity are not JSON: the schema refuses them rather than let them turn into null
+ * const isJson = Schema.is(JsonValue)
+ * console.log(isJson({ attempts: 2, tags: ["billing"] }), isJson({ score: Number.NaN })) // true false
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
