@@ -206,6 +206,11 @@ export const failed = (
     readonly kind?: Kind | undefined
     /** How the user named the base URL (`baseUrl`, `LYZR_BASE_URL`, `--base-url`). */
     readonly baseUrlName?: string | undefined
+    /**
+     * Applied to the cause's text before it is cut to 1 KiB (a `Redactor`'s `scrub`): a key across the
+     * cut would otherwise leave its first part behind, which no later redaction can recognise.
+     */
+    readonly scrub?: ((text: string) => string) | undefined
   }
 ): ErrorRecord => {
   const read = classify(error)
@@ -216,11 +221,12 @@ export const failed = (
     ? `the connection to ${where} broke while reading the response body${code}`
     : `${phrase(failure, where)}${code}${advice(failure, where, options.baseUrlName ?? "baseUrl")}`
   const transient = failure.kind !== "permission" && failure.kind !== "invalid-request"
+  const causeText = options.scrub === undefined ? failure.text : options.scrub(failure.text)
   return {
     tag: "TransportError",
     message: `GET ${url.pathname} failed: ${what}`,
     url: url.href,
-    cause: failure.text.length > 1024 ? `${failure.text.slice(0, 1024)}…` : failure.text,
+    cause: causeText.length > 1024 ? `${causeText.slice(0, 1024)}…` : causeText,
     ...(transient ? {} : { transient: false })
   }
 }

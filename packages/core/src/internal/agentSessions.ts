@@ -173,6 +173,20 @@ export const make = (
       )
 
       const fail = (record: ErrorRecord.ErrorRecord) => Effect.fail(fromRecord(redactor.record(record)))
+      const scrub = redactor.scrub
+
+      /**
+       * The parser's complaint about a body that is not JSON, read from the scrubbed body: the engine
+       * quotes a few characters of the text it was given, which can cut a key in two.
+       */
+      const syntaxError = (text: string): string => {
+        try {
+          JSON.parse(scrub(text))
+          return ""
+        } catch (error) {
+          return ` (${(error as Error).message})`
+        }
+      }
 
       // The body is scrubbed before the wire cuts its excerpt (a key across the cut would leave its first
       // part behind), and the finished record again after parsing (a JSON-escaped key reads as plain text).
@@ -197,7 +211,7 @@ export const make = (
             return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
           }
           if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
-          return fail(Transport.failed(url, error.cause, { phase: "body", baseUrlName }))
+          return fail(Transport.failed(url, error.cause, { phase: "body", baseUrlName, scrub }))
         }
         // A client that honours the attempt caps the body itself, as does a declared length under the cap.
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
@@ -221,7 +235,7 @@ export const make = (
             onFailure: (cause) =>
               cause instanceof CoreTransport.BodyTooLarge
                 ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
-                : fail(Transport.failed(url, cause, { phase: "body", baseUrlName })),
+                : fail(Transport.failed(url, cause, { phase: "body", baseUrlName, scrub })),
             onSuccess: Effect.succeed
           }
         )
@@ -238,17 +252,16 @@ export const make = (
         let json: unknown
         try {
           json = JSON.parse(text)
-        } catch (error) {
-          return fail(
-            ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON (${(error as Error).message})`)
-          )
+        } catch {
+          return fail(ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON${syntaxError(text)}`))
         }
         const decoded = decode(json)
+        // Scrubbed before the wire cuts the message to 1 KiB: the schema's message quotes the values.
         return Either.isRight(decoded)
           ? Effect.succeed(decoded.right)
           : fail(ErrorRecord.decodeFailure(
             facts(response, url, text),
-            `is not ${endpoint.expected}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+            scrub(`is not ${endpoint.expected}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`)
           ))
       }
 
@@ -268,6 +281,7 @@ export const make = (
               : fail(Transport.failed(url, error.cause ?? error, {
                 phase: "request",
                 baseUrlName,
+                scrub,
                 // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
                 kind: error._tag === "RequestError" && error.reason !== "Transport" ? "invalid-request" : undefined
               })),
