@@ -54,12 +54,27 @@ export interface Failure {
   readonly text: string
 }
 
-const describeOne = (error: unknown): string =>
-  error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : typeof error === "object" && error !== null && "message" in error
-    ? String((error as { message: unknown }).message)
-    : String(error)
+/** `String(value)`, or a description when the value cannot be turned into text (a `toString` that is not a function, or throws). */
+const text = (value: unknown): string => {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+const describeOne = (error: unknown): string => {
+  try {
+    return error instanceof Error
+      ? `${text(error.name)}: ${text(error.message)}`
+      : typeof error === "object" && error !== null && "message" in error
+      ? text((error as { message: unknown }).message)
+      : text(error)
+  } catch {
+    // A getter that throws.
+    return Object.prototype.toString.call(error)
+  }
+}
 
 /** The error and its causes, outermost first (AggregateErrors contribute their first error). */
 const chainOf = (error: unknown): Array<unknown> => {

@@ -409,3 +409,9 @@ describe("Transport.classify, on errors thrown by Node's fetch over real sockets
     )
   })
 })
+
+describe("Transport.classify on values that refuse to become text", () => {
+  it("reads an object whose toString is not a function without throwing", () => {
+    expect(Transport.classify({ toString: false }).kind).toBe("other")
+  })
+})
