@@ -5,7 +5,8 @@
 export default {
   test: {
     projects: [
-      "packages/effect4/core"
+      "packages/effect4/core",
+      "packages/effect4/emulator"
     ]
   }
 }
