@@ -1,6 +1,7 @@
 // The documentation check (what @effect/docgen does for Effect, without its weight):
 //
-//   1. coverage: every export of every public module (packages/*/src/*.ts, not src/internal) has JSDoc
+//   1. coverage: every export of every public module (packages/*/src/*.ts and packages/effect4/*/src/*.ts,
+//      not src/internal) has JSDoc
 //      with `@since`, `@category` and an `@example` (index.ts re-exports need only `@since`)
 //   2. examples: every ```ts block in that JSDoc, in each package README.md, in examples' READMEs and in
 //      the root README.md is written to a file of its own and type-checked with tsc against the
@@ -28,8 +29,10 @@ interface Package {
   readonly deps: ReadonlySet<string>
 }
 
-const packages: Array<Package> = readdirSync(join(root, "packages"))
-  .map((dir) => join(root, "packages", dir))
+// Both Effect lines: packages/* and packages/effect4/* (an example compiles in a package of its own line, whose
+// node_modules hold that line's effect).
+const packages: Array<Package> = ["packages", "packages/effect4"]
+  .flatMap((parent) => readdirSync(join(root, parent)).map((dir) => join(root, parent, dir)))
   .filter((dir) => existsSync(join(dir, "package.json")))
   .map((dir) => {
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
