@@ -6,7 +6,8 @@ export default {
   test: {
     projects: [
       "packages/effect4/core",
-      "packages/effect4/emulator"
+      "packages/effect4/emulator",
+      "packages/effect4/node"
     ]
   }
 }

@@ -1,0 +1,364 @@
+/**
+ * The service, built once per layer on the `HttpClient` in context. Every rule of the protocol comes
+ * from `@lyzr-effect/wire`; this file only moves a call through Effect 4: one span, one request per
+ * attempt, the body read under the cap, the record of a failure turned into its class once, and the
+ * retry driver entered only after a first failure.
+ */
+import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
+import {
+  Clock,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  Option,
+  Redacted,
+  Result,
+  Schema,
+  SchemaIssue,
+  type Tracer
+} from "effect"
+import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "effect/http"
+import { AgentSession, SessionIds } from "../AgentSession.ts"
+import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
+import type * as Errors from "../AgentSessionsError.ts"
+import * as RetryPolicy from "../RetryPolicy.ts"
+import * as CoreTransport from "../Transport.ts"
+import { fromRecord } from "./errors.ts"
+import * as fast from "./fastDecode.ts"
+
+/**
+ * Marks options read from `LYZR_*` variables (by `AgentSessions.config`), so that messages name the
+ * variables rather than the options.
+ */
+export const settingsSource: unique symbol = Symbol.for("@lyzr-effect/effect4-core/settingsSource")
+
+/** The source a set of options came from. */
+export const sourceOf = (options: AgentSessionsOptions): Settings.Source =>
+  (options as { readonly [settingsSource]?: Settings.Source })[settingsSource] ?? "option"
+
+/**
+ * A `ConfigError` whose message is exactly `message` (the wire's, which names the option or variable).
+ * No input is attached: a rejected key must not reach the error.
+ */
+export const configError = (message: string): Config.ConfigError =>
+  new Config.ConfigError(new Schema.SchemaError(new SchemaIssue.InvalidValue({ message })))
+
+const refuse = (checked: { readonly message: string }) => Effect.fail(configError(checked.message))
+
+/** Reads and checks every option; each problem names the option or variable the user set. */
+const settle = (options: AgentSessionsOptions) => {
+  const source = sourceOf(options)
+  const apiKey = options.apiKey as unknown
+  const key = Settings.checkApiKey(Redacted.isRedacted(apiKey) ? Redacted.value(apiKey) : apiKey, source)
+  if (key._tag === "Invalid") return refuse(key)
+  const base = Settings.checkBaseUrl(
+    options.baseUrl ?? Settings.defaults.baseUrl,
+    options.allowInsecureHttp === true,
+    source
+  )
+  if (base._tag === "Invalid") return refuse(base)
+  let timeoutMillis: number = Settings.defaults.timeoutMillis
+  if (options.timeout !== undefined) {
+    const decoded = Duration.fromInput(options.timeout)
+    const checked = Option.isSome(decoded)
+      ? Settings.checkTimeoutMillis(Duration.toMillis(decoded.value), source)
+      : typeof options.timeout === "string"
+      ? Settings.parseTimeout(options.timeout, source)
+      : Settings.checkTimeoutMillis(Number.NaN, source)
+    if (checked._tag === "Invalid") return refuse(checked)
+    timeoutMillis = checked.value
+  }
+  const count = (setting: Settings.Setting, value: unknown, fallback: number, min: number) =>
+    value === undefined
+      ? Settings.checkCount(setting, fallback, min, source)
+      : Settings.checkCount(setting, value, min, source)
+  const maxBytes = count("maxResponseBytes", options.maxResponseBytes, Settings.defaults.maxResponseBytes, 1)
+  if (maxBytes._tag === "Invalid") return refuse(maxBytes)
+  const maxRedirects = count("maxRedirects", options.maxRedirects, Settings.defaults.maxRedirects, 0)
+  if (maxRedirects._tag === "Invalid") return refuse(maxRedirects)
+  const maxRetries = count("maxRetries", options.maxRetries, Settings.defaults.maxRetries, 0)
+  if (maxRetries._tag === "Invalid") return refuse(maxRetries)
+  return Effect.succeed({
+    source,
+    key: key.value,
+    base: base.value,
+    timeoutMillis,
+    maxBytes: maxBytes.value,
+    maxRedirects: maxRedirects.value,
+    policy: options.retryPolicy ?? RetryPolicy.make({ maxRetries: maxRetries.value })
+  })
+}
+
+type Decoded<A> = Result.Result<A, Schema.SchemaError>
+
+const decodeIdsSchema = Schema.decodeUnknownResult(SessionIds)
+const decodeSessionSchema = Schema.decodeUnknownResult(AgentSession)
+
+/** The fast path where the shape is already right, the schema (which says why) otherwise. */
+const decodeSession = (json: unknown): Decoded<AgentSession> => {
+  const session = fast.session(json)
+  return session === undefined ? decodeSessionSchema(json) : Result.succeed(session)
+}
+
+const decodeIds = (json: unknown): Decoded<ReadonlyArray<string>> => {
+  const ids = fast.sessionIds(json)
+  return ids === undefined ? decodeIdsSchema(json) : Result.succeed(ids)
+}
+
+const textDecoder = () => new TextDecoder("utf-8", { fatal: false })
+
+const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
+
+const constTrue = () => true
+
+export const make = (
+  options: AgentSessionsOptions
+): Effect.Effect<AgentSessionsService, Config.ConfigError, HttpClient.HttpClient> =>
+  Effect.flatMap(settle(options), (settings) =>
+    Effect.gen(function*() {
+      const { base, key, maxBytes, maxRedirects, policy, source, timeoutMillis } = settings
+      const baseUrlName = Settings.nameOf("baseUrl", source)
+      const timeoutName = Settings.nameOf("timeout", source)
+      const redactor = Redaction.make(key)
+      const baseOrigin = base.origin
+      // "" for a bare origin; never ends in "/", so joined paths cannot start with "//".
+      const prefix = baseOrigin + base.pathname.replace(/\/+$/, "")
+
+      // A client that takes the deadline and the cap from context lets the service skip its own timeout fiber.
+      const honours = Option.isSome(yield* Effect.serviceOption(CoreTransport.HonoursAttempt))
+      // Fetch-based clients must hand redirects back to be checked: `redirect: "manual"`, set once here.
+      const requestInit: RequestInit = {
+        ...Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit)),
+        redirect: "manual"
+      }
+      const client = options.transformClient === undefined
+        ? yield* HttpClient.HttpClient
+        : options.transformClient(yield* HttpClient.HttpClient)
+      // The headers, built once; each request only sets its URL.
+      const template = HttpClientRequest.get("").pipe(
+        HttpClientRequest.setHeaders({ "x-api-key": key, accept: "application/json" })
+      )
+      // What each attempt adds to the fiber's context. `TracerDisabledWhen`: one span per call, ours. The
+      // client span would be a second span per attempt, and it marks every 4xx as a failed span.
+      const withLimits = (context: Context.Context<never>, limits: CoreTransport.Attempt | undefined) => {
+        const added = Context.add(
+          Context.add(context, FetchHttpClient.RequestInit, requestInit),
+          HttpClient.TracerDisabledWhen,
+          constTrue
+        )
+        return limits === undefined ? added : Context.add(added, CoreTransport.CurrentAttempt, limits)
+      }
+
+      const fail = (record: ErrorRecord.ErrorRecord) => Effect.fail(fromRecord(redactor.record(record)))
+
+      // The body is scrubbed before the wire cuts its excerpt (a key across the cut would leave its first
+      // part behind), and the finished record again after parsing (a JSON-escaped key reads as plain text).
+      const facts = (response: HttpClientResponse.HttpClientResponse, url: URL, body: string) => ({
+        status: response.status,
+        headers: response.headers,
+        body: redactor.scrub(body),
+        url: url.href
+      })
+
+      /** The body as text under the cap; a broken connection is a transport failure. */
+      const readBody = (
+        response: HttpClientResponse.HttpClientResponse,
+        url: URL,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<string, Errors.AgentSessionsError> => {
+        const declared = Number(response.headers["content-length"] ?? Number.NaN)
+        if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, declared))
+        const onError = (error: HttpClientError.HttpClientError) => {
+          const reason = error.reason
+          if (reason._tag === "EmptyBodyError") return Effect.succeed("")
+          if (reason.cause instanceof CoreTransport.BodyTooLarge) {
+            return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+          }
+          if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+          return fail(Transport.failed(url, reason.cause ?? error, { phase: "body", baseUrlName }))
+        }
+        // A client that honours the attempt caps the body itself, as does a declared length under the cap.
+        if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
+          return Effect.catch(response.text, onError)
+        }
+        return Effect.matchEffect(response.arrayBuffer, {
+          onFailure: onError,
+          onSuccess: (bytes) =>
+            bytes.byteLength > maxBytes
+              ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+              : Effect.succeed(textDecoder().decode(bytes))
+        })
+      }
+
+      /** A 2xx body decoded, or a `ResponseDecodeError` that says why not. */
+      const decodeBody = <A>(
+        response: HttpClientResponse.HttpClientResponse,
+        url: URL,
+        text: string,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch (error) {
+          return fail(
+            ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON (${(error as Error).message})`)
+          )
+        }
+        const decoded = decode(json)
+        return Result.isSuccess(decoded)
+          ? Effect.succeed(decoded.success)
+          : fail(ErrorRecord.decodeFailure(
+            facts(response, url, text),
+            `is not ${endpoint.expected}: ${decoded.failure.message}`
+          ))
+      }
+
+      /** A redirect's body is read (within the cap) and dropped, so a pooled connection can be reused. */
+      const discard = (response: HttpClientResponse.HttpClientResponse) => {
+        const declared = Number(response.headers["content-length"] ?? Number.NaN)
+        return honours || declared <= 64 * 1024 ? Effect.ignore(response.arrayBuffer) : Effect.void
+      }
+
+      /** One request, following same-origin redirects, ending in the decoded body or a tagged error. */
+      const request = <A>(
+        url: URL,
+        redirects: number,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>,
+        span: Tracer.Span,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, url.href)), {
+          onFailure: (error) => {
+            if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+            const reason = error.reason
+            return fail(Transport.failed(url, reason.cause ?? error, {
+              phase: "request",
+              baseUrlName,
+              // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
+              kind: reason._tag === "EncodeError" || reason._tag === "InvalidUrlError" ? "invalid-request" : undefined
+            }))
+          },
+          onSuccess: (response) => {
+            const status = response.status
+            span.attribute("http.response.status_code", status)
+            if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
+              const next = Redirect.next({
+                from: url,
+                status,
+                headers: response.headers,
+                baseOrigin,
+                redirects,
+                maxRedirects,
+                redactor
+              })
+              if (!(next instanceof URL)) return Effect.andThen(discard(response), fail(next))
+              return Effect.andThen(discard(response), request(next, redirects + 1, endpoint, decode, span, signal))
+            }
+            return Effect.flatMap(readBody(response, url, signal), (text) =>
+              status >= 200 && status < 300
+                ? decodeBody(response, url, text, endpoint, decode)
+                : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  fail(ErrorRecord.fromResponse(facts(response, url, text), {
+                    notFound: endpoint.notFound,
+                    retryAfter: Retry.retryAfterMillis(response.headers, now),
+                    baseUrlName
+                  }))))
+          }
+        })
+
+      /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
+      const attempt = <A>(
+        url: URL,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>,
+        span: Tracer.Span
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        if (honours) {
+          // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
+          // pending per call for the whole timeout.
+          const controller = new AbortController()
+          const timer = setTimeout(
+            () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
+            timeoutMillis
+          )
+          const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes }
+          return Effect.updateContext(
+            request(url, 0, endpoint, decode, span, controller.signal),
+            (context: Context.Context<never>) => withLimits(context, limits)
+          ).pipe(Effect.ensuring(Effect.sync(() => clearTimeout(timer))))
+        }
+        return request(url, 0, endpoint, decode, span, undefined).pipe(
+          Effect.timeoutOrElse({
+            duration: timeoutMillis,
+            orElse: () => fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+          }),
+          Effect.updateContext((context: Context.Context<never>) => withLimits(context, undefined))
+        )
+      }
+
+      /** A call: one span, a first attempt, and the retry policy only once an attempt has failed. */
+      const call = <Args extends ReadonlyArray<unknown>, A>(
+        endpoint: Endpoint.Endpoint<Args>,
+        args: Args,
+        decode: (json: unknown) => Decoded<A>
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        const attributes = endpoint.attributes(args)
+        const path = endpoint.path(args)
+        if (typeof path !== "string") {
+          return fail(path).pipe(
+            Effect.withSpan(endpoint.spanName, { kind: "client", attributes: { ...attributes, "lyzr.attempts": 0 } })
+          )
+        }
+        return Effect.useSpan(endpoint.spanName, {
+          kind: "client",
+          attributes: { ...attributes, "http.request.method": "GET", "url.path": path, "lyzr.attempts": 1 }
+        }, (span) => {
+          const url = new URL(prefix + path)
+          return Effect.withParentSpan(
+            Effect.catch(attempt(url, endpoint, decode, span), (first) => {
+              // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
+              let attempts = 1
+              let pending: Errors.AgentSessionsError | undefined = first
+              let last: Errors.AgentSessionsError = first
+              const again = Effect.suspend(() => {
+                if (pending !== undefined) {
+                  const error = pending
+                  pending = undefined
+                  return Effect.fail(error)
+                }
+                const previous = last
+                attempts++
+                span.attribute("lyzr.attempts", attempts)
+                return Effect.andThen(
+                  Effect.logDebug(
+                    `${endpoint.spanName}: attempt ${attempts - 1} failed with ${previous._tag}; retrying`
+                  )
+                    .pipe(
+                      Effect.annotateLogs({
+                        status: previous.status ?? "none",
+                        requestId: previous.requestId ?? "none"
+                      })
+                    ),
+                  Effect.mapError(attempt(url, endpoint, decode, span), (error) => (last = error))
+                )
+              })
+              return Effect.retry(again, policy)
+            }),
+            span
+          )
+        })
+      }
+
+      return {
+        list: (agentId) =>
+          call(Endpoint.list, [agentId] as const, decodeIds) as Effect.Effect<
+            ReadonlyArray<string>,
+            Errors.ListError
+          >,
+        get: (agentId, sessionId) => call(Endpoint.get, [agentId, sessionId] as const, decodeSession)
+      } satisfies AgentSessionsService
+    }))
