@@ -7,7 +7,8 @@ export default {
     projects: [
       "packages/effect4/core",
       "packages/effect4/emulator",
-      "packages/effect4/node"
+      "packages/effect4/node",
+      "packages/effect4/deno"
     ]
   }
 }
