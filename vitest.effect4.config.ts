@@ -8,7 +8,8 @@ export default {
       "packages/effect4/core",
       "packages/effect4/emulator",
       "packages/effect4/node",
-      "packages/effect4/deno"
+      "packages/effect4/deno",
+      "packages/effect4/cloudflare"
     ]
   }
 }
