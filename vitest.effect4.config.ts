@@ -9,7 +9,8 @@ export default {
       "packages/effect4/emulator",
       "packages/effect4/node",
       "packages/effect4/deno",
-      "packages/effect4/cloudflare"
+      "packages/effect4/cloudflare",
+      "examples/effect4-quickstart"
     ]
   }
 }
