@@ -11,7 +11,8 @@
 //   5. per line, npm installs that line's tarballs (and the @lyzr-effect packages they depend on) together
 //      into an empty folder of its own (so @lyzr-effect/* resolve to the local tarballs, never the
 //      registry): the Effect 3 consumer with effect@^3.22 on this Node, the Effect 4 consumer with
-//      effect@^4.1 on Node 24 (scripts/node24.mjs); then node imports every entry point of the line and
+//      effect@^4.1 on Node 24 (scripts/node24.mjs); then node imports every entry point of the line (and, on
+//      Effect 4, runs AgentSessions over the in-process emulator from the installed tarballs) and
 //      tsc type-checks a consumer that imports every one of them with strict settings and skipLibCheck off
 //      for our files (optional peers a package declares, e.g. the CLI's @effect/cli, are installed beside them)
 //   and: every package has the same version and is in one changesets "fixed" group
@@ -210,7 +211,7 @@ const node24 = () => {
 }
 const pathKey = Object.keys(process.env).find((key) => key.toUpperCase() === "PATH") ?? "PATH"
 
-const checkConsumer = ({ label, dir, lines, installs, typesNode, nodeBinary }) => {
+const checkConsumer = ({ label, dir, lines, installs, typesNode, nodeBinary, smoke }) => {
   console.log(`\ninstall the ${label} tarballs into an empty folder (${dir})`)
   const members = packed.filter((pkg) => lines.includes(pkg.line))
   if (members.length === 0) return
@@ -295,6 +296,13 @@ const checkConsumer = ({ label, dir, lines, installs, typesNode, nodeBinary }) =
     if (probe.ok) pass(`node ${nodeVersion} imports ${specifier} { ${probe.out} }`)
     else fail(specifier, `node ${nodeVersion} imports ${specifier}`, probe.out)
   }
+  // A program that uses the installed packages together, beyond importing them.
+  if (smoke !== undefined) {
+    writeFileSync(join(dir, "smoke.mjs"), smoke.program)
+    const ran = run(nodeBinary, ["smoke.mjs"], at)
+    if (ran.ok && ran.out === smoke.expect) pass(`node ${nodeVersion} runs ${smoke.what}: ${ran.out}`)
+    else fail(`consumer (${label})`, `node runs ${smoke.what}`, ran.out)
+  }
   for (const { name, bin: bins } of members) {
     for (const binName of Object.keys(bins)) {
       const help = run(join(dir, "node_modules", ".bin", binName), ["--help"], at)
@@ -358,7 +366,21 @@ if (packed.some((pkg) => pkg.line === "effect4")) {
       lines: ["effect4"],
       installs: ["effect@^4.1.0"],
       typesNode: "@types/node@^22.19.0",
-      nodeBinary
+      nodeBinary,
+      smoke: {
+        what: "AgentSessions (effect4-core) over the in-process emulator (effect4-emulator)",
+        program: [
+          `import { AgentSessions } from "@lyzr-effect/effect4-core"`,
+          `import { Emulator, EmulatorHttpClient } from "@lyzr-effect/effect4-emulator"`,
+          `import { Effect, Layer } from "effect"`,
+          `const live = AgentSessions.layer({ apiKey: Emulator.keys.full, baseUrl: "http://127.0.0.1" }).pipe(`,
+          `  Layer.provide(EmulatorHttpClient.layerHttpClient(Emulator.make())))`,
+          `const ids = await Effect.runPromise(`,
+          `  Effect.flatMap(AgentSessions, (s) => s.list("agt_customer_support")).pipe(Effect.provide(live)))`,
+          `console.log(ids.join(","))`
+        ].join("\n"),
+        expect: "ase_customer_support_001,ase_customer_support_002,ase_customer_support_003"
+      }
     })
   }
 }
