@@ -10,7 +10,8 @@ export default {
       "packages/effect4/node",
       "packages/effect4/deno",
       "packages/effect4/cloudflare",
-      "examples/effect4-quickstart"
+      "examples/effect4-quickstart",
+      "behaviour/effect4"
     ]
   }
 }

@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Decode } from "@lyzr-effect/wire"
+import { DateTime, ParseResult, Schema } from "effect"
 
 /**
  * Any JSON value.
@@ -32,6 +33,16 @@ export type JsonValue =
 /**
  * The schema of any JSON value (session metadata is free-form JSON).
  *
+ * @example
+ * ```ts
+ * import { JsonValue } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * // NaN and Infinity are not JSON: the schema refuses them rather than let them turn into null
+ * const isJson = Schema.is(JsonValue)
+ * console.log(isJson({ attempts: 2, tags: ["billing"] }), isJson({ score: Number.NaN })) // true false
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -46,8 +57,35 @@ export const JsonValue: Schema.Schema<JsonValue> = Schema.Union(
 ).annotations({ identifier: "JsonValue" })
 
 /**
- * One conversational session of an agent, with the wire's field names. `created_at` is decoded to a
- * `DateTime.Utc`; fields the service adds later are ignored, so new fields never break decoding.
+ * `created_at` as the wire's fast path reads it (`Decode.parseTimestamp`): an RFC 3339 date-time with an
+ * offset, and nothing else. `Schema.DateTimeUtc` would take whatever `Date` parses ("2024-01-15", "1",
+ * February 30, a time without an offset read in the machine's time zone).
+ */
+const Rfc3339Utc = Schema.transformOrFail(
+  Schema.String,
+  // Arbitrary instants stay within RFC 3339's four-digit years (0000-9999), the ones the wire can carry.
+  Schema.DateTimeUtcFromSelf.annotations({
+    arbitrary: () => (fc) =>
+      fc.date({ min: new Date(-62_167_219_200_000), max: new Date(253_402_300_799_999), noInvalidDate: true })
+        .map((date) => DateTime.unsafeMake(date))
+  }),
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const millis = Decode.parseTimestamp(text)
+      return millis === undefined
+        ? ParseResult.fail(
+          new ParseResult.Type(ast, text, "Expected an RFC 3339 date-time with an offset, such as 2024-01-15T10:30:00Z")
+        )
+        : ParseResult.succeed(DateTime.unsafeMake(millis))
+    },
+    encode: (dateTime) => ParseResult.succeed(DateTime.formatIso(dateTime))
+  }
+).annotations({ identifier: "Rfc3339DateTimeUtc" })
+
+/**
+ * One conversational session of an agent, with the wire's field names. `created_at` (RFC 3339, with an
+ * offset) is decoded to a `DateTime.Utc`; fields the service adds later are ignored, so new fields never break decoding.
  *
  * @example
  * ```ts
@@ -76,7 +114,7 @@ export class AgentSession extends Schema.Class<AgentSession>("AgentSession")({
     default: () => ({})
   }),
   enabled: Schema.Boolean,
-  created_at: Schema.DateTimeUtc
+  created_at: Rfc3339Utc
 }) {}
 
 /**

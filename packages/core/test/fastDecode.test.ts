@@ -75,6 +75,31 @@ describe("fast decoding paths", () => {
     expect(Either.isLeft(schemaSession(json))).toBe(true)
   })
 
+  it("the schema refuses every created_at the fast path refuses: RFC 3339 with an offset only", () => {
+    const refused = [
+      "2024-01-15",
+      "2024-01-15T10:30:00",
+      "2024-01-15 10:30:00Z",
+      "2024-02-30T10:30:00Z",
+      "1",
+      "yesterday"
+    ]
+    for (const created_at of refused) {
+      const json = { id: "ase_a", agent_id: "agt_a", enabled: true, created_at }
+      expect(fast.session(json), created_at).toBeUndefined()
+      expect(Either.isLeft(schemaSession(json)), created_at).toBe(true)
+    }
+    const accepted = schemaSession({
+      id: "ase_a",
+      agent_id: "agt_a",
+      enabled: true,
+      created_at: "2024-01-15t12:30:00.5+02:00"
+    })
+    expect(Either.map(accepted, (session) => encodeSession(session).created_at)).toEqual(
+      Either.right("2024-01-15T10:30:00.500Z")
+    )
+  })
+
   it("the seed's example session takes the fast path", () => {
     const quick = fast.session(asParsed(seedSession))
     expect(quick?.id).toBe(seedSession.id)
