@@ -21,7 +21,21 @@ import { fileURLToPath } from "node:url"
 
 // The documented packages, as paths under packages/; docs/<path> receives each one's pages.
 // To document a new package: add a docgen.json beside its package.json (copy core's) and list it here.
-const documented = ["wire", "core", "node", "deno", "cloudflare", "emulator", "cli"]
+// Both Effect lines: the Effect 4 packages live under packages/effect4/.
+const documented = [
+  "wire",
+  "core",
+  "node",
+  "deno",
+  "cloudflare",
+  "emulator",
+  "cli",
+  "effect4/core",
+  "effect4/node",
+  "effect4/deno",
+  "effect4/cloudflare",
+  "effect4/emulator"
+]
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const check = process.argv.includes("--check")
@@ -161,9 +175,15 @@ const bareImports = (code: string) =>
 
 // The blocks compile in packages that resolve all their imports, in as few as possible: each tsc run
 // loads effect's and Node's types again (seconds of CPU), so the package that takes most blocks goes first.
+// A block compiles in a package of its own Effect line: one that imports an @lyzr-effect/effect4-* package in an
+// Effect 4 package (whose node_modules hold effect 4), any other in an Effect 3 one; the root node_modules, which
+// the fallback below reads, hold the Effect 3 line's effect and @effect/platform.
+const isEffect4 = (name: string) => name.startsWith("@lyzr-effect/effect4-")
 const canResolve = (pkg: Package, name: string) =>
   name === pkg.name || pkg.deps.has(name) || existsSync(join(root, "node_modules", name))
-const resolves = (pkg: Package, example: Example) => bareImports(example.code).every((name) => canResolve(pkg, name))
+const resolves = (pkg: Package, example: Example) =>
+  isEffect4(pkg.name) === bareImports(example.code).some(isEffect4) &&
+  bareImports(example.code).every((name) => canResolve(pkg, name))
 
 const readmeJobs = (): Array<() => Promise<void>> => {
   const examples = [
