@@ -245,3 +245,52 @@ export const failed = (
     ...(transient ? {} : { transient: false })
   }
 }
+
+/**
+ * What {@link readCapped} read: the text, or that the body passed the cap (reading stopped there).
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/wire"
+ *
+ * const read: Transport.CappedText = { _tag: "TooLarge" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CappedText = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "TooLarge" }
+
+/**
+ * Reads a body (a web `ReadableStream`, a Node stream: anything async-iterable of bytes) to UTF-8 text,
+ * counting the bytes as they come and stopping at `maxBytes`, so an endless or huge body is never
+ * buffered whole. Leaving the loop cancels the underlying stream. `signal` stops the read early.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const body = new Response("x".repeat(100)).body as unknown as AsyncIterable<Uint8Array>
+ * const read = await Transport.readCapped(body, 10, new AbortController().signal)
+ * read._tag // "TooLarge"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const readCapped = async (
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  signal: AbortSignal
+): Promise<CappedText> => {
+  const decoder = new TextDecoder("utf-8", { fatal: false })
+  let total = 0
+  let out = ""
+  for await (const chunk of body) {
+    if (signal.aborted) break
+    total += chunk.byteLength
+    if (total > maxBytes) return { _tag: "TooLarge" }
+    out += decoder.decode(chunk, { stream: true })
+  }
+  return { _tag: "Text", text: out + decoder.decode() }
+}

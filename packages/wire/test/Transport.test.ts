@@ -415,3 +415,25 @@ describe("Transport.classify on values that refuse to become text", () => {
     expect(Transport.classify({ toString: false }).kind).toBe("other")
   })
 })
+
+describe("Transport.readCapped", () => {
+  const bytes = (n: number) => new Uint8Array(n).fill(120)
+  async function* chunks(count: number, size: number, pulled: { n: number }) {
+    for (let i = 0; i < count; i++) {
+      pulled.n++
+      yield bytes(size)
+    }
+  }
+
+  it("reads a body under the cap to its text", async () => {
+    const read = await Transport.readCapped(chunks(3, 4, { n: 0 }), 12, new AbortController().signal)
+    expect(read).toEqual({ _tag: "Text", text: "x".repeat(12) })
+  })
+
+  it("stops at the cap, pulling no further than the chunk that passed it", async () => {
+    const pulled = { n: 0 }
+    const read = await Transport.readCapped(chunks(1_000_000, 256, pulled), 4096, new AbortController().signal)
+    expect(read._tag).toBe("TooLarge")
+    expect(pulled.n).toBe(17)
+  })
+})

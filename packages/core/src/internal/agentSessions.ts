@@ -124,20 +124,6 @@ const bodySource = (response: HttpClientResponse.HttpClientResponse): AsyncItera
 
 const emptyBody: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} }
 
-/** Reads a body to text, failing with `BodyTooLarge` past `maxBytes`; aborting stops the read. */
-const readCapped = async (body: AsyncIterable<Uint8Array>, maxBytes: number, abort: AbortSignal): Promise<string> => {
-  const decoder = new TextDecoder("utf-8", { fatal: false })
-  let total = 0
-  let out = ""
-  for await (const chunk of body) {
-    if (abort.aborted) break
-    total += chunk.byteLength
-    if (total > maxBytes) throw new CoreTransport.BodyTooLarge(maxBytes)
-    out += decoder.decode(chunk, { stream: true })
-  }
-  return out + decoder.decode()
-}
-
 const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
 
 export const make = (
@@ -230,13 +216,16 @@ export const make = (
           })
         }
         return Effect.matchEffect(
-          Effect.tryPromise({ try: (abort) => readCapped(source, maxBytes, abort), catch: (cause) => cause }),
+          Effect.tryPromise({
+            try: (abort) => Transport.readCapped(source, maxBytes, abort),
+            catch: (cause) => cause
+          }),
           {
-            onFailure: (cause) =>
-              cause instanceof CoreTransport.BodyTooLarge
-                ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
-                : fail(Transport.failed(url, cause, { phase: "body", baseUrlName, scrub })),
-            onSuccess: Effect.succeed
+            onFailure: (cause) => fail(Transport.failed(url, cause, { phase: "body", baseUrlName, scrub })),
+            onSuccess: (read) =>
+              read._tag === "Text"
+                ? Effect.succeed(read.text)
+                : fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
           }
         )
       }
