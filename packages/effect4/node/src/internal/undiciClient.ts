@@ -250,14 +250,20 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
       : readCapped(this.source.body, this.cap)
   }
 
-  /** The body once read ahead by {@link prefetch}: its bytes, or why it could not be read. */
-  private prefetched: { readonly bytes: Buffer } | { readonly cause: unknown } | undefined
+  /** The body once read ahead by {@link prefetch}: its text, or why it could not be read. */
+  private prefetched: { readonly text: string } | { readonly cause: unknown } | undefined
 
-  /** Reads the whole body now; resolves (never rejects) once it is read or has failed. */
+  /**
+   * Reads the whole body now, as UTF-8 text (the service reads nothing else); resolves, never rejects, once
+   * it is read or has failed.
+   */
   prefetch(): Promise<void> {
-    return this.readBytes().then(
-      (bytes) => {
-        this.prefetched = { bytes }
+    const text = this.cap === undefined
+      ? this.source.body.text()
+      : readCapped(this.source.body, this.cap).then((bytes) => bytes.toString("utf8"))
+    return text.then(
+      (text) => {
+        this.prefetched = { text }
       },
       (cause: unknown) => {
         this.prefetched = { cause }
@@ -270,8 +276,8 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     if (this.cachedText !== undefined) return this.cachedText
     const prefetched = this.prefetched
     if (prefetched !== undefined) {
-      return this.cachedText = "bytes" in prefetched
-        ? Effect.succeed(prefetched.bytes.toString("utf8"))
+      return this.cachedText = "text" in prefetched
+        ? Effect.succeed(prefetched.text)
         : Effect.fail(this.decodeError(prefetched.cause))
     }
     let text: Promise<string> | undefined
@@ -299,8 +305,9 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
     const prefetched = this.prefetched
     if (prefetched !== undefined) {
-      return "bytes" in prefetched
-        ? Effect.succeed(toArrayBuffer(prefetched.bytes))
+      // Read ahead as text: its UTF-8 bytes (the service only drops the body of a redirect this way).
+      return "text" in prefetched
+        ? Effect.succeed(toArrayBuffer(Buffer.from(prefetched.text, "utf8")))
         : Effect.fail(this.decodeError(prefetched.cause))
     }
     return this.consume(() => this.readBytes().then(toArrayBuffer))
