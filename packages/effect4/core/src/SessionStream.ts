@@ -73,7 +73,7 @@ export declare namespace SessionResult {
  *
  * @example
  * ```ts
- * import { AgentSessions, type SessionStream } from "@lyzr-effect/effect4-core"
+ * import { SessionStream } from "@lyzr-effect/effect4-core"
  * import { Stream } from "effect"
  *
  * // a helper of your own that passes the options on, always fail-fast
@@ -103,7 +103,7 @@ export interface StreamAllOptions {
  *
  * @example
  * ```ts
- * import { AgentSessions, type SessionStream } from "@lyzr-effect/effect4-core"
+ * import { type AgentSessions, SessionStream } from "@lyzr-effect/effect4-core"
  * import { Stream } from "effect"
  *
  * const streamAll: SessionStream.StreamAll<AgentSessions> = SessionStream.streamAll
