@@ -6,7 +6,12 @@ export default {
   test: {
     projects: [
       "packages/effect4/core",
-      "packages/effect4/node"
+      "packages/effect4/emulator",
+      "packages/effect4/node",
+      "packages/effect4/deno",
+      "packages/effect4/cloudflare",
+      "examples/effect4-quickstart",
+      "behaviour/effect4"
     ]
   }
 }

@@ -11,5 +11,6 @@ export default [
   "reliability",
   "packages/cli",
   "examples/effect-app",
-  "bench"
+  "bench",
+  "behaviour/effect3"
 ]

@@ -5,17 +5,20 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
+// Both Effect lines: packages/* and packages/effect4/*.
 const packagesDir = fileURLToPath(new URL("../packages", import.meta.url))
+const packageDirs = [packagesDir, join(packagesDir, "effect4")]
+  .flatMap((parent) => readdirSync(parent).map((dir) => join(parent, dir)))
 const versions = new Map()
-for (const dir of readdirSync(packagesDir)) {
-  const file = join(packagesDir, dir, "package.json")
+for (const dir of packageDirs) {
+  const file = join(dir, "package.json")
   if (existsSync(file)) {
     const { name, version } = JSON.parse(readFileSync(file, "utf8"))
     versions.set(name, version)
   }
 }
-for (const dir of readdirSync(packagesDir)) {
-  const file = join(packagesDir, dir, "deno.json")
+for (const dir of packageDirs) {
+  const file = join(dir, "deno.json")
   if (!existsSync(file)) continue
   // Text edits, not a re-serialisation, so the file keeps its owner's formatting.
   const text = readFileSync(file, "utf8")

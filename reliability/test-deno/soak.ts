@@ -9,6 +9,7 @@ import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effec
 import { DenoLyzr } from "@lyzr-effect/deno"
 import { Cause, Chunk, Effect, Exit, Option } from "effect"
 import { numberAttempts } from "../test/support/attempts.ts"
+import { errorLeaks } from "../test/support/echo.ts"
 
 const [baseUrl = "", apiKey = "", callsArg = "200", concurrencyArg = "64"] = Deno.args
 const calls = Number(callsArg)
@@ -40,8 +41,8 @@ const call = (i: number) =>
         if (Option.isNone(failure) || Chunk.isNonEmpty(Cause.defects(exit.cause)) || Cause.isInterrupted(exit.cause)) {
           return { defect: Cause.pretty(exit.cause), attempts }
         }
-        const texts = [String(failure.value), JSON.stringify(failure.value), Cause.pretty(exit.cause)]
-        return { ok: false, tag: failure.value._tag, keyLeaked: texts.some((t) => t.includes(apiKey)), attempts }
+        const keyLeaked = errorLeaks(apiKey, failure.value, [Cause.pretty(exit.cause)])
+        return { ok: false, tag: failure.value._tag, keyLeaked, attempts }
       })
     )
 

@@ -1,16 +1,19 @@
 /**
  * The fault soak through NodeLyzr over real loopback sockets, against the emulator's Node host:
- * `calls` requests (2,000 in CI, 10,000 with RELIABILITY=full) at concurrency 64 with 30 % of attempts
- * faulted. Each call's expected outcome comes from the emulator's log of its own attempts.
+ * `calls` requests (1,000 in CI, 10,000 with RELIABILITY=full) at concurrency 64 with about 34 % of attempts
+ * faulted, some of the faults echoing the key in each of its forms (`echoFaults`). Each call's expected
+ * outcome comes from the emulator's log of its own attempts; no error, rendering or log line may show
+ * the key in any form or in part.
  * Then: interrupting a call mid-retry stops it at once and leaves nothing running.
  */
 import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effect/core"
 import { Emulator } from "@lyzr-effect/emulator"
 import { serveNode } from "@lyzr-effect/emulator/node"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { Effect, Exit, Fiber, Layer, ManagedRuntime } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { numberAttempts } from "./support/attempts.ts"
+import { leakIn } from "./support/echo.ts"
 import { eventually, openSockets, outcomeOf, rejectionWatch, settledHeap, sleep } from "./support/process.ts"
 import {
   agentOf,
@@ -41,6 +44,27 @@ const rejections = rejectionWatch()
 beforeAll(() => rejections.install())
 afterAll(() => rejections.uninstall())
 
+/**
+ * Every log line of the run, at every level (a retry writes a debug line with the failure's status and
+ * request id), checked for the key as it is written; the lines themselves are not kept.
+ */
+const logs = { lines: 0, leaks: [] as Array<string> }
+const logging = Layer.merge(
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ annotations, cause, message }) => {
+      logs.lines++
+      const text = [
+        ...(Array.isArray(message) ? message : [message]).map(String),
+        ...[...annotations].map(([name, value]) => `${name}=${String(value)}`),
+        Cause.isEmpty(cause) ? "" : Cause.pretty(cause)
+      ].join(" ")
+      if (leakIn(soakKey, text) !== undefined && logs.leaks.length < 20) logs.leaks.push(text)
+    })
+  ),
+  Logger.minimumLogLevel(LogLevel.All)
+)
+
 /** Attempts per path, as the client counted them (see `numberAttempts`). */
 const counts = new Map<string, number>()
 const pathOf = (i: number) =>
@@ -61,7 +85,7 @@ const soakCall = (i: number) =>
 
 describe("fault soak through NodeLyzr over loopback sockets", () => {
   it(
-    `${calls} calls at concurrency ${concurrency}, 30 % faulted: each ends as its log calls for, within the policy; sockets and heap come back`,
+    `${calls} calls at concurrency ${concurrency}, 34 % faulted (some echoing the key in every form): each ends as its log calls for, within the policy, the key in no error or log line; sockets and heap come back`,
     async () => {
       // The verdict reads every attempt from the log: room for all of them (the default keeps 1,000).
       const emulator = Emulator.make({ fixture: soakFixture(calls), seed: 7, requestLogSize: calls * (1 + maxRetries) })
@@ -73,7 +97,7 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
           retryPolicy: policy,
           timeout,
           transformClient: numberAttempts(counts)
-        })
+        }).pipe(Layer.merge(logging))
 
         // Warm-up over every fault path (module loading, JIT, lazily built state), then the baselines with
         // the pool closed: the heap growth measured after is what the run itself left behind.
@@ -133,13 +157,19 @@ describe("fault soak through NodeLyzr over loopback sockets", () => {
             after: +(heapAfter / 2 ** 20).toFixed(1),
             growth: +((heapAfter - heapBefore) / 2 ** 20).toFixed(2)
           },
-          unhandledRejections: rejections.reasons.length
+          unhandledRejections: rejections.reasons.length,
+          logLines: logs.lines
         }
         report(`node soak ${JSON.stringify(figures)}`)
 
         expect(result.mismatches).toEqual([])
         expect(result.defects).toBe(0)
         expect(result.keyLeaks).toBe(0)
+        expect(logs.leaks).toEqual([])
+        expect(logs.lines).toBeGreaterThan(0)
+        // The echoing answers were served, so the checks above saw the key in every form.
+        expect(result.faultsByType["status"] ?? 0).toBeGreaterThan(0)
+        expect(result.faultsByType["redirect"] ?? 0).toBeGreaterThan(0)
         expect(result.maxAttempts).toBeLessThanOrEqual(1 + maxRetries)
         expect(result.faultShare).toBeGreaterThan(0.25)
         // Timing, not correctness (see `verdict`): on an idle machine this is 0.

@@ -46,6 +46,16 @@ export const ExitCode = {
 } as const
 
 /**
+ * One of the exit codes, as a type.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "@lyzr-effect/cli"
+ *
+ * const worthRetrying = (code: ExitCode.ExitCode): boolean =>
+ *   code === ExitCode.ExitCode.rateLimited || code === ExitCode.ExitCode.unavailable
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -93,6 +93,15 @@ export const ExecutionContext: Context.Tag<internal.ExecutionContext, WorkerCont
 /**
  * The type of the {@link ExecutionContext} tag.
  *
+ * @example
+ * ```ts
+ * import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
+ * import type { Effect } from "effect"
+ *
+ * // an effect that needs the request's ctx says so in its type
+ * declare const flushLater: Effect.Effect<void, never, CloudflareLyzr.ExecutionContext>
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */

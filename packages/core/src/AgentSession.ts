@@ -4,7 +4,61 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Decode } from "@lyzr-effect/wire"
+import { DateTime, ParseResult, Schema } from "effect"
+
+/** The first and last instants RFC 3339 can write (years 0000–9999). */
+const firstInstant = -62_167_219_200_000 // 0000-01-01T00:00:00.000Z
+const lastInstant = 253_402_300_799_999 // 9999-12-31T23:59:59.999Z
+
+/**
+ * An RFC 3339 date-time string decoded to a `DateTime.Utc`, and encoded back as ISO 8601 in UTC (`Z`,
+ * milliseconds). It reads what RFC 3339 allows — a lowercase `t` or `z`, a numeric offset, any number of
+ * fraction digits (the first three kept), a leap second as the next second — and refuses the rest: a bare
+ * number (`"1"`, which Effect's `Schema.DateTimeUtc` reads as 2001-01-01), a date without a time, a time
+ * without an offset, a day that does not exist. It follows the wire's `Decode.parseTimestamp`, the rule
+ * the fast decoding path uses, so both paths accept exactly the same strings.
+ *
+ * @example
+ * ```ts
+ * import { Rfc3339DateTime } from "@lyzr-effect/core"
+ * import { DateTime, Either, Schema } from "effect"
+ *
+ * const decode = Schema.decodeUnknownEither(Rfc3339DateTime)
+ * const noon = decode("2024-01-15t12:30:00+02:00")
+ * if (Either.isRight(noon)) DateTime.formatIso(noon.right) // "2024-01-15T10:30:00.000Z"
+ * Either.isLeft(decode("1")) // true
+ * Either.isLeft(decode("2024-01-15")) // true
+ * Either.isLeft(decode("2024-01-15T10:30:00")) // true: no offset
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rfc3339DateTime: Schema.Schema<DateTime.Utc, string> = Schema.transformOrFail(
+  Schema.String.annotations({ description: "an RFC 3339 date-time, such as 2024-01-15T10:30:00Z" }),
+  Schema.DateTimeUtcFromSelf.annotations({
+    // Only the instants RFC 3339 can write, so that generated values encode to strings that decode.
+    arbitrary: () => (fc) =>
+      fc.integer({ min: firstInstant, max: lastInstant }).map((millis) => DateTime.unsafeMake(millis))
+  }),
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const millis = Decode.parseTimestamp(text)
+      return millis === undefined
+        ? ParseResult.fail(
+          new ParseResult.Type(
+            ast,
+            text,
+            `Expected an RFC 3339 date-time (such as 2024-01-15T10:30:00Z), got ${JSON.stringify(text)}`
+          )
+        )
+        : ParseResult.succeed(DateTime.unsafeMake(millis))
+    },
+    encode: (dateTime) => ParseResult.succeed(DateTime.formatIso(dateTime))
+  }
+).annotations({ identifier: "Rfc3339DateTime", jsonSchema: { type: "string", format: "date-time" } })
 
 /**
  * Any JSON value.
@@ -32,6 +86,16 @@ export type JsonValue =
 /**
  * The schema of any JSON value (session metadata is free-form JSON).
  *
+ * @example
+ * ```ts
+ * import { JsonValue } from "@lyzr-effect/core"
+ * import { Schema } from "effect"
+ *
+ * // NaN and Infinity are not JSON: the schema refuses them rather than let them turn into null
+ * const isJson = Schema.is(JsonValue)
+ * console.log(isJson({ attempts: 2, tags: ["billing"] }), isJson({ score: Number.NaN })) // true false
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -47,7 +111,7 @@ export const JsonValue: Schema.Schema<JsonValue> = Schema.Union(
 
 /**
  * One conversational session of an agent, with the wire's field names. `created_at` is decoded to a
- * `DateTime.Utc`; fields the service adds later are ignored, so new fields never break decoding.
+ * `DateTime.Utc` by {@link Rfc3339DateTime} (strict RFC 3339); fields the service adds later are ignored, so new fields never break decoding.
  *
  * @example
  * ```ts
@@ -76,7 +140,7 @@ export class AgentSession extends Schema.Class<AgentSession>("AgentSession")({
     default: () => ({})
   }),
   enabled: Schema.Boolean,
-  created_at: Schema.DateTimeUtc
+  created_at: Rfc3339DateTime
 }) {}
 
 /**

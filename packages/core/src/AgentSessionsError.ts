@@ -376,6 +376,16 @@ export type AgentSessionsError =
 /**
  * The schema of {@link AgentSessionsError}, e.g. to send errors over the wire or to property-test.
  *
+ * @example
+ * ```ts
+ * import { AgentSessionsError } from "@lyzr-effect/core"
+ * import { Arbitrary, FastCheck } from "effect"
+ *
+ * // one arbitrary error of each kind, e.g. to property-test an error handler
+ * const errors = FastCheck.sample(Arbitrary.make(AgentSessionsError), 12)
+ * console.log(new Set(errors.map((error) => error._tag)).size > 1) // true
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */

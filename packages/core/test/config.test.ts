@@ -43,7 +43,7 @@ describe("layerConfig", () => {
     Effect.gen(function*() {
       const { fiber, sent } = yield* startFromEnv({ LYZR_API_KEY: testKey })
       yield* Fiber.join(fiber)
-      assert.strictEqual(sent[0]!.url.origin, "https://agent-dev.test.studio.lyzr.ai")
+      assert.strictEqual(sent[0]!.url.origin, "https://agent-prod.studio.lyzr.ai")
     }))
 
   for (const timeout of ["2000", "2 seconds"]) {

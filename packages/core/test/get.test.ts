@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Effect, Exit } from "effect"
-import { AgentSession } from "../src/index.ts"
+import { AgentSession, type AgentSessionsError } from "../src/index.ts"
 import { baseUrl, failureOf, json, run, seedSession, seedSessionText, testKey } from "./support.ts"
 
 const seedGet = (s: { get: (a: string, b: string) => Effect.Effect<AgentSession, unknown> }) =>
@@ -36,6 +36,24 @@ describe("get", () => {
       const session = valueOf((yield* run(ok(seedSession), seedGet)).exit)
       assert.isTrue(DateTime.isDateTime(session.created_at) && DateTime.isUtc(session.created_at))
       assert.strictEqual(DateTime.formatIso(session.created_at), "2024-01-15T10:30:00.000Z")
+    }))
+
+  for (const createdAt of ["1", "2024-01-15", "2024-01-15T10:30:00"]) {
+    it.effect(`refuses created_at ${JSON.stringify(createdAt)} (not RFC 3339) with ResponseDecodeError`, () =>
+      Effect.gen(function*() {
+        const { exit } = yield* run(ok({ ...seedSession, created_at: createdAt }), seedGet)
+        const error = failureOf(exit) as AgentSessionsError
+        assert.strictEqual(error._tag, "ResponseDecodeError")
+        assert.include(error.message, "RFC 3339")
+      }))
+  }
+
+  it.effect("reads created_at with a lowercase t and z, or an offset, as the same instant", () =>
+    Effect.gen(function*() {
+      for (const createdAt of ["2024-01-15t10:30:00z", "2024-01-15T12:30:00+02:00"]) {
+        const session = valueOf((yield* run(ok({ ...seedSession, created_at: createdAt }), seedGet)).exit)
+        assert.strictEqual(DateTime.formatIso(session.created_at), "2024-01-15T10:30:00.000Z")
+      }
     }))
 
   it.effect("keeps metadata as JSON values (strings and numbers as sent)", () =>

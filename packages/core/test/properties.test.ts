@@ -58,7 +58,7 @@ const headers = fc.record(
       fc.constantFrom(
         "/moved",
         "//collector.example.net/x",
-        "https://agent-dev.test.studio.lyzr.ai/x",
+        "https://agent-prod.studio.lyzr.ai/x",
         "http://[bad",
         ""
       )

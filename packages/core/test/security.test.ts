@@ -77,7 +77,7 @@ describe("redirects", () => {
   it.effect("resolves a relative Location against the request URL", () =>
     Effect.gen(function*() {
       const { sent } = yield* run((_, n) => (n === 1 ? redirect("../other/sessions?page=1") : ok()), list)
-      assert.strictEqual(sent[1]!.url.href, "https://agent-dev.test.studio.lyzr.ai/v1/agent/other/sessions?page=1")
+      assert.strictEqual(sent[1]!.url.href, "https://agent-prod.studio.lyzr.ai/v1/agent/other/sessions?page=1")
     }))
 
   it.effect("follows at most 5 redirects by default, then fails with UnexpectedResponse", () =>
@@ -146,7 +146,7 @@ describe("redirects", () => {
         list
       )
       assert.strictEqual(failureOf(exit)._tag, "UnexpectedResponse")
-      assert.isTrue(sent.every((r) => r.url.origin === "https://agent-dev.test.studio.lyzr.ai"))
+      assert.isTrue(sent.every((r) => r.url.origin === "https://agent-prod.studio.lyzr.ai"))
     }))
 
   for (

@@ -17,7 +17,7 @@ describe("timeout", () => {
       assert.strictEqual(error._tag, "RequestTimeout")
       if (error._tag !== "RequestTimeout") return
       assert.deepStrictEqual(error.timeout, Duration.seconds(30))
-      assert.strictEqual(error.url, "https://agent-dev.test.studio.lyzr.ai/v1/agent/agent-1/sessions")
+      assert.strictEqual(error.url, "https://agent-prod.studio.lyzr.ai/v1/agent/agent-1/sessions")
     }))
 
   it.effect("the timeout option sets the limit per attempt", () =>

@@ -260,7 +260,7 @@ Deno.test("a call without --allow-net for the host fails at once with a Transpor
     })
   )
   assert.equal(error._tag, "TransportError")
-  assert.match(error.message, /--allow-net=127\.0\.0\.1$/)
+  assert.match(error.message, /--allow-net=127\.0\.0\.1:45999$/)
   assert.match(error.cause ?? "", /^NotCapable/)
   // Not retried: one retry of this policy would wait at least 3.75 s.
   assert.ok(performance.now() - started < 3_000)

@@ -7,7 +7,7 @@
  * (`"nodeModulesDir": "manual"`), so it never needs the network.
  */
 import { execFile } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -55,6 +55,33 @@ const run = (args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<
     )
   })
 
+/** Deno's summary line: `ok | 23 passed (1 step) | 0 failed | 1 ignored (2s)`. */
+const denoSummary = (output: string) => {
+  const match = /^(ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/m.exec(output)
+  return match === null
+    ? undefined
+    : { ok: match[1] === "ok", passed: Number(match[2]), failed: Number(match[3]), ignored: Number(match[4] ?? 0) }
+}
+
+/** How many `Deno.test(` calls the files hold (a test registered in a loop counts once: a lower bound). */
+const declaredDenoTests = (files: ReadonlyArray<string>): number =>
+  files.reduce((sum, file) => sum + (readFileSync(file, "utf8").match(/^\s*Deno\.test\(/gm)?.length ?? 0), 0)
+
+/**
+ * Fails unless deno ran tests and all passed: `deno test` exits 0 with "ok | 0 passed | 0 failed" when a
+ * file registers no test (an empty file, a wrong path filter, every test behind a condition), which a
+ * `\d+ passed` match would take for success. At least `declared` must have passed.
+ */
+const expectDenoTestsPassed = (output: string, declared: number): void => {
+  const summary = denoSummary(output)
+  expect(summary, `no "ok | N passed | ..." summary in deno's output:\n${output}`).toBeDefined()
+  expect(summary!.failed, output).toBe(0)
+  expect(summary!.ok, output).toBe(true)
+  expect(summary!.passed, `deno ran no test:\n${output}`).toBeGreaterThan(0)
+  expect(summary!.passed, `fewer tests passed than the files declare (${declared}):\n${output}`)
+    .toBeGreaterThanOrEqual(declared)
+}
+
 /** Asserts exit code 0, printing deno's whole output otherwise. */
 const expectSuccess = (result: Result) => expect(result.code, result.output).toBe(0)
 
@@ -78,7 +105,8 @@ describe("deno", () => {
   it.concurrent("the Deno.test suite passes under the real deno binary", async () => {
     const result = await run(["test", "--no-prompt", "--no-check", "--allow-net=127.0.0.1", allowEnv, "test-deno/"])
     expectSuccess(result)
-    expect(result.stdout).toMatch(/ok \| \d+ passed \| 0 failed/)
+    const files = readdirSync(join(packageDir, "test-deno")).filter((name) => name.endsWith(".test.ts"))
+    expectDenoTestsPassed(result.stdout, declaredDenoTests(files.map((name) => join(packageDir, "test-deno", name))))
   })
 
   it.concurrent("deno check passes for the package, its Deno tests and the example", async () => {
@@ -175,5 +203,16 @@ describe("deno", () => {
     expect(outcome.output).not.toContain(apiKey)
     // Not retried: ten retries of the default backoff would wait at least 40 s.
     expect(outcome.elapsedMs, outcome.output).toBeLessThan(5_000)
+  })
+})
+
+describe("the deno test driver's check", () => {
+  it("fails a run in which no test ran (ok | 0 passed), fewer than declared passed, or any failed", () => {
+    const empty = "running 0 tests from ./test-deno/empty.test.ts\n\nok | 0 passed | 0 failed (12ms)\n"
+    expect(() => expectDenoTestsPassed(empty, 0)).toThrow(/deno ran no test/)
+    expect(() => expectDenoTestsPassed("ok | 2 passed | 0 failed (1ms)", 3)).toThrow(/fewer tests passed/)
+    expect(() => expectDenoTestsPassed("FAILED | 2 passed | 1 failed (1ms)", 1)).toThrow()
+    expect(() => expectDenoTestsPassed("error: Module not found \"file:///x.ts\"", 1)).toThrow(/no "ok/)
+    expect(() => expectDenoTestsPassed("ok | 2 passed (1 step) | 0 failed | 1 ignored (8ms)", 2)).not.toThrow()
   })
 })

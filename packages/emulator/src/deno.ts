@@ -24,23 +24,42 @@
 import type { Emulator, ServeOptions, Server } from "./Emulator.ts"
 import { droppedConnection } from "./internal/hosts.ts"
 
-/**
- * Where the host listens, and the running host: the models of `Emulator.ts`, re-exported here.
- *
- * @example
- * ```ts
- * import * as Emulator from "@lyzr-effect/emulator/Emulator"
- * import { type ServeOptions, type Server, serveDeno } from "@lyzr-effect/emulator/deno"
- *
- * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
- * const server: Server = serveDeno(Emulator.make(), options)
- * await server.close()
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type { ServeOptions, Server } from "./Emulator.ts"
+export type {
+  /**
+   * Where the host listens: the model of `Emulator.ts`, re-exported here.
+   *
+   * @example
+   * ```ts
+   * import * as Emulator from "@lyzr-effect/emulator/Emulator"
+   * import { type ServeOptions, serveDeno } from "@lyzr-effect/emulator/deno"
+   *
+   * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
+   * const server = serveDeno(Emulator.make(), options)
+   * await server.close()
+   * ```
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  ServeOptions,
+  /**
+   * The running host: the model of `Emulator.ts`, re-exported here.
+   *
+   * @example
+   * ```ts
+   * import * as Emulator from "@lyzr-effect/emulator/Emulator"
+   * import { type Server, serveDeno } from "@lyzr-effect/emulator/deno"
+   *
+   * const server: Server = serveDeno(Emulator.make())
+   * console.log(server.url) // http://127.0.0.1:<port>
+   * await server.close()
+   * ```
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Server
+} from "./Emulator.ts"
 
 // The little of the Deno namespace used here, typed locally so this file
 // type-checks under Node's tsc without Deno's types.

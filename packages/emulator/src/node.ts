@@ -22,23 +22,42 @@ import * as Http from "node:http"
 import type { Socket } from "node:net"
 import type { Emulator, ServeOptions, Server } from "./Emulator.ts"
 
-/**
- * Where the host listens, and the running host: the models of `Emulator.ts`, re-exported here.
- *
- * @example
- * ```ts
- * import { Emulator } from "@lyzr-effect/emulator"
- * import { type ServeOptions, type Server, serveNode } from "@lyzr-effect/emulator/node"
- *
- * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
- * const server: Server = await serveNode(Emulator.make(), options)
- * await server.close()
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type { ServeOptions, Server } from "./Emulator.ts"
+export type {
+  /**
+   * Where the host listens: the model of `Emulator.ts`, re-exported here.
+   *
+   * @example
+   * ```ts
+   * import { Emulator } from "@lyzr-effect/emulator"
+   * import { type ServeOptions, serveNode } from "@lyzr-effect/emulator/node"
+   *
+   * const options: ServeOptions = { hostname: "127.0.0.1", port: 0 }
+   * const server = await serveNode(Emulator.make(), options)
+   * await server.close()
+   * ```
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  ServeOptions,
+  /**
+   * The running host: the model of `Emulator.ts`, re-exported here.
+   *
+   * @example
+   * ```ts
+   * import { Emulator } from "@lyzr-effect/emulator"
+   * import { type Server, serveNode } from "@lyzr-effect/emulator/node"
+   *
+   * const server: Server = await serveNode(Emulator.make())
+   * console.log(server.url) // http://127.0.0.1:<port>
+   * await server.close()
+   * ```
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Server
+} from "./Emulator.ts"
 
 // The request body, read only if someone reads it (the control API's `POST /__emulator/faults`). A
 // body nobody reads is discarded by node:http once the response ends.

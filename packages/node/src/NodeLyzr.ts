@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { AgentSessions, type AgentSessionsOptions } from "@lyzr-effect/core"
+import { AgentSessions, type AgentSessionsOptions, type Transport } from "@lyzr-effect/core"
 import type { ConfigError } from "effect"
 import { Layer } from "effect"
 import type { Dispatcher } from "undici"
@@ -30,7 +30,7 @@ import * as internal from "./internal/undiciClient.ts"
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = internal.layer
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient | Transport.HonoursAttempt> = internal.layer
 
 /**
  * An `HttpClient` that sends every request through the given undici dispatcher (an `Agent`, a

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { placeholder } from "./Redaction.ts"
 
 /**
  * The twelve error tags.
@@ -231,9 +232,11 @@ export const parseErrorBody = (text: string, contentType: string | undefined): E
   } catch {
     const plain = text.trim()
     const isPlain = contentType === undefined || contentType.startsWith("text/plain")
+    // A "<" is markup, unless it is the redaction placeholder that replaced an echoed key.
+    const markup = plain.split(placeholder).join("").includes("<")
     return {
       code: undefined,
-      message: isPlain && plain.length > 0 && plain.length <= 200 && !plain.includes("<") ? plain : undefined,
+      message: isPlain && plain.length > 0 && plain.length <= 200 && !markup ? plain : undefined,
       detail: undefined
     }
   }

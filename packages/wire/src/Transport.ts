@@ -54,12 +54,27 @@ export interface Failure {
   readonly text: string
 }
 
-const describeOne = (error: unknown): string =>
-  error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : typeof error === "object" && error !== null && "message" in error
-    ? String((error as { message: unknown }).message)
-    : String(error)
+/** `String(value)`, or a description when the value cannot be turned into text (a `toString` that is not a function, or throws). */
+const text = (value: unknown): string => {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+const describeOne = (error: unknown): string => {
+  try {
+    return error instanceof Error
+      ? `${text(error.name)}: ${text(error.message)}`
+      : typeof error === "object" && error !== null && "message" in error
+      ? text((error as { message: unknown }).message)
+      : text(error)
+  } catch {
+    // A getter that throws.
+    return Object.prototype.toString.call(error)
+  }
+}
 
 /** The error and its causes, outermost first (AggregateErrors contribute their first error). */
 const chainOf = (error: unknown): Array<unknown> => {
@@ -206,6 +221,11 @@ export const failed = (
     readonly kind?: Kind | undefined
     /** How the user named the base URL (`baseUrl`, `LYZR_BASE_URL`, `--base-url`). */
     readonly baseUrlName?: string | undefined
+    /**
+     * Applied to the cause's text before it is cut to 1 KiB (a `Redactor`'s `scrub`): a key across the
+     * cut would otherwise leave its first part behind, which no later redaction can recognise.
+     */
+    readonly scrub?: ((text: string) => string) | undefined
   }
 ): ErrorRecord => {
   const read = classify(error)
@@ -216,11 +236,61 @@ export const failed = (
     ? `the connection to ${where} broke while reading the response body${code}`
     : `${phrase(failure, where)}${code}${advice(failure, where, options.baseUrlName ?? "baseUrl")}`
   const transient = failure.kind !== "permission" && failure.kind !== "invalid-request"
+  const causeText = options.scrub === undefined ? failure.text : options.scrub(failure.text)
   return {
     tag: "TransportError",
     message: `GET ${url.pathname} failed: ${what}`,
     url: url.href,
-    cause: failure.text.length > 1024 ? `${failure.text.slice(0, 1024)}…` : failure.text,
+    cause: causeText.length > 1024 ? `${causeText.slice(0, 1024)}…` : causeText,
     ...(transient ? {} : { transient: false })
   }
+}
+
+/**
+ * What {@link readCapped} read: the text, or that the body passed the cap (reading stopped there).
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/wire"
+ *
+ * const read: Transport.CappedText = { _tag: "TooLarge" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CappedText = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "TooLarge" }
+
+/**
+ * Reads a body (a web `ReadableStream`, a Node stream: anything async-iterable of bytes) to UTF-8 text,
+ * counting the bytes as they come and stopping at `maxBytes`, so an endless or huge body is never
+ * buffered whole. Leaving the loop cancels the underlying stream. `signal` stops the read early.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const body = new Response("x".repeat(100)).body as unknown as AsyncIterable<Uint8Array>
+ * const read = await Transport.readCapped(body, 10, new AbortController().signal)
+ * read._tag // "TooLarge"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const readCapped = async (
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  signal: AbortSignal
+): Promise<CappedText> => {
+  const decoder = new TextDecoder("utf-8", { fatal: false })
+  let total = 0
+  let out = ""
+  for await (const chunk of body) {
+    if (signal.aborted) break
+    total += chunk.byteLength
+    if (total > maxBytes) return { _tag: "TooLarge" }
+    out += decoder.decode(chunk, { stream: true })
+  }
+  return { _tag: "Text", text: out + decoder.decode() }
 }

@@ -1,6 +1,6 @@
 import { FastCheck as fc } from "effect"
 import { describe, expect, it } from "vitest"
-import { ErrorRecord } from "../src/index.ts"
+import { ErrorRecord, Redaction } from "../src/index.ts"
 
 const url = "https://agent-prod.studio.lyzr.ai/v2/agents/agt_1/sessions/ase_1"
 const json = { "content-type": "application/json" }
@@ -304,6 +304,12 @@ describe("ErrorRecord.fromResponse", () => {
     expect(respond(500, "oops", { headers: { "content-type": "text/html" } }).message).toBe("HTTP 500")
     expect(respond(500, "<b>oops</b>", { headers: {} }).message).toBe("HTTP 500")
     expect(respond(500, "y".repeat(201), { headers: { "content-type": "text/plain" } }).message).toBe("HTTP 500")
+  })
+
+  it("keeps plain text whose echoed key was already replaced by the placeholder (its \"<\" is not markup)", () => {
+    const text = `key ${Redaction.placeholder} is throttled`
+    expect(respond(503, text, { headers: { "content-type": "text/plain" } }).message).toBe(text)
+    expect(respond(503, `<b>${Redaction.placeholder}</b>`, { headers: {} }).message).toBe("HTTP 503")
   })
 })
 

@@ -144,6 +144,24 @@ describe("Redirect.next", () => {
     }
   })
 
+  it("keeps a Location holding the key as sent, so that redaction finds it where the URL parser would mangle it", () => {
+    // A JSON-escaped "/" (`\/`): in an http(s) path the parser reads "\" as "/", and the href holds
+    // "sk-live//LEAK...", which no redactor can recognise as the key.
+    const keyText = "sk-live/LEAK-0123456789"
+    const redactor = Redaction.make(keyText)
+    for (
+      const location of [
+        "https://evil.example.net/sk-live\\/LEAK-0123456789/x",
+        "/moved/sk-live\\/LEAK-0123456789",
+        "/moved/sk-live%2FLEAK-0123456789"
+      ]
+    ) {
+      const record = refused(next({ location }, { key: keyText }))
+      expect(record.location, location).toBe(location)
+      expect(redactor.record(record).location, location).not.toContain("LEAK-0123456789")
+    }
+  })
+
   it("refuses a Location whose key the URL parser would rewrite (a backslash, a tab)", () => {
     // In an http(s) path "\" reads as "/", and tabs are dropped: the href no longer holds the key as
     // sent, but requesting it would still send it to the server.

@@ -1,7 +1,7 @@
 import { FastCheck as fc } from "effect"
 import * as net from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
-import { Transport } from "../src/index.ts"
+import { Redaction, Transport } from "../src/index.ts"
 
 const withCode = (message: string, fields: Record<string, unknown>, name?: string): Error => {
   const error = Object.assign(new Error(message), fields)
@@ -251,6 +251,19 @@ describe("Transport.classify, on the chains each runtime throws", () => {
 describe("Transport.failed", () => {
   const refused = fetchFailed(withCode("connect ECONNREFUSED 127.0.0.1:47899", { code: "ECONNREFUSED" }))
 
+  it("scrubs the cause with `scrub` before cutting it to 1 KiB, so a key across the cut leaves no part behind", () => {
+    const keyText = "sk-live-0123456789abcdef"
+    const redactor = Redaction.make(keyText)
+    for (let n = 960; n <= 1010; n++) {
+      const error = new TypeError(`fetch failed: ${"x".repeat(n)}${keyText}`)
+      const scrubbed = Transport.failed(url, error, { phase: "request", scrub: redactor.scrub })
+      expect(scrubbed.cause).not.toContain(keyText.slice(0, 8))
+    }
+    // Without it, the cut splits the key: the reason for the option.
+    const cut = Transport.failed(url, new TypeError(`fetch failed: ${"x".repeat(990)}${keyText}`), { phase: "request" })
+    expect(redactor.record(cut).cause).toContain(keyText.slice(0, 8))
+  })
+
   it("names the path, host:port, the code and the advice, naming the setting as the user wrote it", () => {
     expect(Transport.failed(url, refused, { phase: "request" })).toEqual({
       tag: "TransportError",
@@ -394,5 +407,33 @@ describe("Transport.classify, on errors thrown by Node's fetch over real sockets
     expect(Transport.failed(target, error, { phase: "body" }).message).toContain(
       `the connection to 127.0.0.1:${port} broke while reading the response body`
     )
+  })
+})
+
+describe("Transport.classify on values that refuse to become text", () => {
+  it("reads an object whose toString is not a function without throwing", () => {
+    expect(Transport.classify({ toString: false }).kind).toBe("other")
+  })
+})
+
+describe("Transport.readCapped", () => {
+  const bytes = (n: number) => new Uint8Array(n).fill(120)
+  async function* chunks(count: number, size: number, pulled: { n: number }) {
+    for (let i = 0; i < count; i++) {
+      pulled.n++
+      yield bytes(size)
+    }
+  }
+
+  it("reads a body under the cap to its text", async () => {
+    const read = await Transport.readCapped(chunks(3, 4, { n: 0 }), 12, new AbortController().signal)
+    expect(read).toEqual({ _tag: "Text", text: "x".repeat(12) })
+  })
+
+  it("stops at the cap, pulling no further than the chunk that passed it", async () => {
+    const pulled = { n: 0 }
+    const read = await Transport.readCapped(chunks(1_000_000, 256, pulled), 4096, new AbortController().signal)
+    expect(read._tag).toBe("TooLarge")
+    expect(pulled.n).toBe(17)
   })
 })

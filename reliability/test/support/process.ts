@@ -7,6 +7,7 @@ import { Cause, Chunk, Exit, Option } from "effect"
 import { Socket } from "node:net"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
+import { errorLeaks } from "./echo.ts"
 import type { Outcome } from "./soak.ts"
 
 /** Counts `unhandledRejection` events from `install()` until `uninstall()`. */
@@ -66,11 +67,12 @@ export const eventually = async (predicate: () => boolean, timeoutMs = 3000): Pr
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Whether any rendering of the error or its cause shows `key`. */
+/**
+ * Whether the key shows, in any form or in part (`leakIn`), in the error (its fields, `String`,
+ * `JSON.stringify`) or its cause (`Cause.pretty`).
+ */
 export const shows = (key: string, error: unknown, cause?: Cause.Cause<unknown>): boolean =>
-  [String(error), JSON.stringify(error), cause === undefined ? "" : Cause.pretty(cause)].some((text) =>
-    text.includes(key)
-  )
+  errorLeaks(key, error, cause === undefined ? [] : [Cause.pretty(cause)])
 
 /** An exit as a plain outcome: a value, a typed error's tag, or anything else (defect, interruption). */
 export const outcomeOf = <A>(

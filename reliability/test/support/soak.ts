@@ -9,8 +9,10 @@
  */
 import { Emulator } from "@lyzr-effect/emulator"
 import { attemptOf } from "./attempts.ts"
+import { echoForms } from "./echo.ts"
 
-export const soakKey = "sk-soak-LEAKCANARY-5b1e0c9d2a7f4e36"
+/** With `/` and `+`, which have forms of their own (`\/` in JSON, `%2F`, `%2B`). */
+export const soakKey = "sk-soak/LEAKCANARY+5b1e0c9d2a7f4e36"
 
 export const agentOf = (i: number) => `agt_soak_${i}`
 export const sessionOf = (i: number) => `ase_soak_${i}`
@@ -36,11 +38,67 @@ export const soakFixture = (calls: number): Emulator.Fixture => {
 }
 
 /**
- * The injected faults, as shares of all attempts: 26 % drawn at random per attempt, and about 4 % more
- * in bursts of 503 (`burstRule`: four bursts per run, each hitting the next requests in a row), for
- * 30 % in all. The measured share is reported.
+ * Answers that echo the soak key back, in each of its forms (`echoForms`: literal, JSON-escaped in full,
+ * in part or as `\/`, percent-encoded in full or in part, mixed), in the body, in `x-request-id` and in
+ * `Location`, across the statuses that end in an error: 200 (a body that does not decode), 400, 401,
+ * 403, 404, 422, 429, 500, 503, a cross-origin and a same-origin redirect; two put the key across the
+ * 1 KiB excerpt's cut. Each call's outcome is checked for the key in any form or in part (`leakIn`).
+ */
+export const echoFaults = (key: string): ReadonlyArray<Emulator.Fault> => {
+  const f = Object.fromEntries(echoForms(key)) as Record<string, string>
+  const json = (status: number, body: string, headers: Record<string, string> = {}): Emulator.Fault => ({
+    type: "status",
+    status,
+    body,
+    headers: { "content-type": "application/json", ...headers }
+  })
+  // Where a form starts so that it crosses character 1,024 of the body (`{"detail":"` is 11 characters).
+  const across = (form: string) => "x".repeat(1024 - 11 - Math.floor(form.length / 2))
+  return [
+    json(401, `{"detail":"invalid key ${f["literal"]}"}`, { "x-request-id": f["literal"]! }),
+    json(400, `{"error":{"code":"invalid_request","message":"bad key ${f["json-all"]}"}}`, {
+      "x-request-id": f["json-all"]!
+    }),
+    json(
+      422,
+      `{"detail":[{"loc":["header","${f["json-some"]}"],"msg":"invalid key ${f["json-some"]}","type":"value_error"}]}`
+    ),
+    json(403, `{"code":"forbidden","message":"${f["json-slash"]} may not read this agent"}`, {
+      "x-request-id": f["json-slash"]!
+    }),
+    { type: "redirect", status: 302, location: `https://collector.example.net/steal?k=${f["percent-all-upper"]}` },
+    { type: "redirect", status: 307, location: `/moved/${f["percent-all-lower"]}/sessions` },
+    // "\/" in a path: the URL parser reads "\" as "/", so only the Location as sent still shows the key.
+    { type: "redirect", status: 308, location: `/moved/${f["json-slash"]}/sessions` },
+    json(429, `{"detail":"slow down, ${f["percent-uri-component"]}"}`, {
+      "retry-after": "0",
+      "x-request-id": f["percent-uri-component"]!
+    }),
+    {
+      type: "status",
+      status: 503,
+      body: `<html><body>upstream refused ${f["percent-some"]}</body></html>`,
+      headers: { "content-type": "text/html", "x-request-id": f["percent-some"]! }
+    },
+    { type: "status", status: 404, body: `not found: ${f["mixed"]}`, headers: { "x-request-id": f["mixed"]! } },
+    {
+      type: "status",
+      status: 200,
+      body: `${f["literal"]} is not JSON`,
+      headers: { "content-type": "application/json" }
+    },
+    json(401, `{"detail":"${across(f["literal"]!)}${f["literal"]}"}`),
+    json(500, `{"detail":"${across(f["json-all"]!)}${f["json-all"]}"}`)
+  ]
+}
+
+/**
+ * The injected faults, as shares of all attempts: 29.9 % drawn at random per attempt (3.9 % of them
+ * echoing the key, `echoFaults`), and about 4 % more in bursts of 503 (`burstRule`: four bursts per run,
+ * each hitting the next requests in a row), for about 34 % in all. The measured share is reported.
  */
 export const faultShares: ReadonlyArray<readonly [number, Emulator.Fault]> = [
+  ...echoFaults(soakKey).map((fault) => [0.003, fault] as const),
   [0.04, { type: "rateLimit", retryAfterMs: "5" }],
   [0.02, { type: "rateLimit", retryAfter: "0" }],
   [0.03, { type: "rateLimit" }],
@@ -92,6 +150,11 @@ type Step = { readonly retryable: boolean; readonly expect: "value" | string }
 /** What one logged attempt must have produced at the client. */
 const stepOf = (entry: Emulator.LoggedRequest): Step => {
   switch (entry.fault) {
+    case "status":
+      return statusStep(entry)
+    case "redirect":
+      // Every redirect of the soak holds the key (`echoFaults`): never followed.
+      return { retryable: false, expect: "UnexpectedResponse" }
     case undefined:
       return entry.status === 200
         ? { retryable: false, expect: "value" }
@@ -108,6 +171,33 @@ const stepOf = (entry: Emulator.LoggedRequest): Step => {
       return { retryable: false, expect: "ResponseDecodeError" }
     default:
       return { retryable: false, expect: `unplanned fault ${entry.fault}` }
+  }
+}
+
+/** What a `status` fault's answer must end in (`echoFaults`: bodies without a documented code but 400's). */
+const statusStep = (entry: Emulator.LoggedRequest): Step => {
+  switch (entry.status) {
+    case 200:
+      return { retryable: false, expect: "ResponseDecodeError" }
+    case 400:
+      return { retryable: false, expect: "InvalidRequest" }
+    case 401:
+      return { retryable: false, expect: "Unauthorized" }
+    case 403:
+      return { retryable: false, expect: "Forbidden" }
+    case 404:
+      return { retryable: false, expect: entry.route === "get" ? "SessionNotFound" : "AgentNotFound" }
+    case 422:
+      return { retryable: false, expect: "ValidationError" }
+    case 429:
+      return { retryable: true, expect: "RateLimitExceeded" }
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return { retryable: true, expect: "ServerError" }
+    default:
+      return { retryable: false, expect: `unplanned status ${entry.status}` }
   }
 }
 

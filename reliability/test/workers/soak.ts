@@ -1,12 +1,14 @@
 /**
  * The Worker of the workerd soak: `GET /call/<i>` makes soak call i (even: list, odd: get) through
  * CloudflareLyzr.layerEnv, built per request from the `env` bindings, and answers its outcome as JSON
- * (value or error tag, whether the key shows in the error, the attempts the client made).
+ * (value or error tag, whether the key shows in the error in any form or in part, the attempts the
+ * client made).
  */
 import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
 import { AgentSessions, type AgentSessionsError, RetryPolicy } from "@lyzr-effect/core"
 import { Cause, Chunk, Effect, Exit, Option } from "effect"
 import { numberAttempts } from "../support/attempts.ts"
+import { errorLeaks } from "../support/echo.ts"
 
 interface Env extends CloudflareLyzr.LyzrEnv {
   readonly LYZR_API_KEY: string
@@ -37,11 +39,10 @@ export default {
       return Response.json({ defect: Cause.pretty(exit.cause), attempts })
     }
     const error = failure.value
-    const texts = [String(error), JSON.stringify(error), Cause.pretty(exit.cause)]
     return Response.json({
       ok: false,
       tag: error._tag,
-      keyLeaked: texts.some((t) => t.includes(env.LYZR_API_KEY)),
+      keyLeaked: errorLeaks(env.LYZR_API_KEY, error, [Cause.pretty(exit.cause)]),
       attempts
     })
   }

@@ -2,8 +2,8 @@
  * The Workers adapter: core's `AgentSessions` over the runtime's `fetch`, configured from `env`
  * bindings, and a `fetch` handler that builds everything it needs inside each request.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { AgentSessions, AgentSessionsError, type AgentSessionsOptions } from "@lyzr-effect/core"
+import { AgentSessions, AgentSessionsError, type AgentSessionsOptions, Transport } from "@lyzr-effect/core"
+import { Settings } from "@lyzr-effect/wire"
 import {
   Cause,
   ConfigError,
@@ -29,13 +29,7 @@ export class ExecutionContext extends Context.Tag("@lyzr-effect/cloudflare/Execu
 >() {}
 
 /** The bindings read, in the order `AgentSessions.config` names them. */
-export const bindingNames = [
-  "LYZR_API_KEY",
-  "LYZR_BASE_URL",
-  "LYZR_TIMEOUT",
-  "LYZR_MAX_RETRIES",
-  "LYZR_ALLOW_INSECURE_HTTP"
-] as const
+export const bindingNames: ReadonlyArray<string> = Settings.envNames
 
 /**
  * A `ConfigProvider` over the `LYZR_*` bindings only. Secrets and plain vars are strings; a var declared
@@ -54,7 +48,7 @@ export const configProvider = (env: object): ConfigProvider.ConfigProvider => {
 }
 
 export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, ConfigError.ConfigError> =>
-  AgentSessions.layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+  AgentSessions.layer(options).pipe(Layer.provide(Transport.layerFetch))
 
 export const layerEnv = (
   env: object,
@@ -66,7 +60,7 @@ export const layerEnv = (
       Effect.withConfigProvider(configProvider(env)),
       Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides }))
     )
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(Transport.layerFetch))
 
 export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
   AgentSessionsError.members.some((constructor) => u instanceof constructor)

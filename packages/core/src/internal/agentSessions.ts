@@ -105,6 +105,25 @@ const decodeIds = (json: unknown): Either.Either<ReadonlyArray<string>, ParseRes
 
 const textDecoder = () => new TextDecoder("utf-8", { fatal: false })
 
+/**
+ * The body underneath a platform response: the web `Response` of `HttpClientResponse.fromWeb` (fetch
+ * clients) or a Node stream (node:http clients). `undefined` when the client keeps it elsewhere.
+ */
+const bodySource = (response: HttpClientResponse.HttpClientResponse): AsyncIterable<Uint8Array> | undefined => {
+  // `HttpClient.make` wraps each response (as `original`) to abort it on interruption.
+  const inner = (response as { readonly original?: unknown }).original ?? response
+  const source = (inner as { readonly source?: unknown }).source
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    return (source.body as unknown as AsyncIterable<Uint8Array> | null) ?? emptyBody
+  }
+  if (typeof source === "object" && source !== null && Symbol.asyncIterator in source) {
+    return source as AsyncIterable<Uint8Array>
+  }
+  return undefined
+}
+
+const emptyBody: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} }
+
 const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
 
 export const make = (
@@ -140,6 +159,20 @@ export const make = (
       )
 
       const fail = (record: ErrorRecord.ErrorRecord) => Effect.fail(fromRecord(redactor.record(record)))
+      const scrub = redactor.scrub
+
+      /**
+       * The parser's complaint about a body that is not JSON, read from the scrubbed body: the engine
+       * quotes a few characters of the text it was given, which can cut a key in two.
+       */
+      const syntaxError = (text: string): string => {
+        try {
+          JSON.parse(scrub(text))
+          return ""
+        } catch (error) {
+          return ` (${(error as Error).message})`
+        }
+      }
 
       // The body is scrubbed before the wire cuts its excerpt (a key across the cut would leave its first
       // part behind), and the finished record again after parsing (a JSON-escaped key reads as plain text).
@@ -164,19 +197,37 @@ export const make = (
             return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
           }
           if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
-          return fail(Transport.failed(url, error.cause, { phase: "body", baseUrlName }))
+          return fail(Transport.failed(url, error.cause, { phase: "body", baseUrlName, scrub }))
         }
         // A client that honours the attempt caps the body itself, as does a declared length under the cap.
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
           return Effect.catchAll(response.text, onError)
         }
-        return Effect.matchEffect(response.arrayBuffer, {
-          onFailure: onError,
-          onSuccess: (bytes) =>
-            bytes.byteLength > maxBytes
-              ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
-              : Effect.succeed(textDecoder().decode(bytes))
-        })
+        // Any other client: count the bytes as they come from the underlying body, and stop at the cap (an
+        // endless body ends here). Effect's Stream would do it too, at a third more Worker bundle.
+        const source = bodySource(response)
+        if (source === undefined) {
+          return Effect.matchEffect(response.arrayBuffer, {
+            onFailure: onError,
+            onSuccess: (bytes) =>
+              bytes.byteLength > maxBytes
+                ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+                : Effect.succeed(textDecoder().decode(bytes))
+          })
+        }
+        return Effect.matchEffect(
+          Effect.tryPromise({
+            try: (abort) => Transport.readCapped(source, maxBytes, abort),
+            catch: (cause) => cause
+          }),
+          {
+            onFailure: (cause) => fail(Transport.failed(url, cause, { phase: "body", baseUrlName, scrub })),
+            onSuccess: (read) =>
+              read._tag === "Text"
+                ? Effect.succeed(read.text)
+                : fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+          }
+        )
       }
 
       /** A 2xx body decoded, or a `ResponseDecodeError` that says why not. */
@@ -190,17 +241,16 @@ export const make = (
         let json: unknown
         try {
           json = JSON.parse(text)
-        } catch (error) {
-          return fail(
-            ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON (${(error as Error).message})`)
-          )
+        } catch {
+          return fail(ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON${syntaxError(text)}`))
         }
         const decoded = decode(json)
+        // Scrubbed before the wire cuts the message to 1 KiB: the schema's message quotes the values.
         return Either.isRight(decoded)
           ? Effect.succeed(decoded.right)
           : fail(ErrorRecord.decodeFailure(
             facts(response, url, text),
-            `is not ${endpoint.expected}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+            scrub(`is not ${endpoint.expected}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`)
           ))
       }
 
@@ -220,6 +270,7 @@ export const make = (
               : fail(Transport.failed(url, error.cause ?? error, {
                 phase: "request",
                 baseUrlName,
+                scrub,
                 // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
                 kind: error._tag === "RequestError" && error.reason !== "Transport" ? "invalid-request" : undefined
               })),
@@ -254,7 +305,11 @@ export const make = (
       /** A redirect's body is read (within the cap) and dropped, so a pooled connection can be reused. */
       const discard = (response: HttpClientResponse.HttpClientResponse) => {
         const declared = Number(response.headers["content-length"] ?? Number.NaN)
-        return honours || declared <= 64 * 1024 ? Effect.ignore(response.arrayBuffer) : Effect.void
+        return honours
+          ? Effect.ignore(response.text)
+          : declared <= 64 * 1024
+          ? Effect.ignore(response.arrayBuffer)
+          : Effect.void
       }
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */

@@ -2,17 +2,10 @@
  * The Deno side of the adapter: `Deno.env` as a `ConfigProvider` read key by key, and Deno's
  * permission errors turned into typed errors that say which flag to add.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import {
-  AgentSessions,
-  type AgentSessionsError,
-  type AgentSessionsOptions,
-  type AgentSessionsService,
-  RetryPolicy,
-  TransportError
-} from "@lyzr-effect/core"
-import { Cause, ConfigError, ConfigProvider, ConfigProviderPathPatch, Effect, HashSet, Layer, Schedule } from "effect"
+import { AgentSessions, type AgentSessionsOptions, type AgentSessionsService, Transport } from "@lyzr-effect/core"
+import { Settings } from "@lyzr-effect/wire"
+import { Cause, ConfigError, ConfigProvider, ConfigProviderPathPatch, Effect, HashSet, Layer } from "effect"
 import type { Config } from "effect"
 
 // The little of the Deno namespace used here, typed locally so the package also type-checks under
@@ -24,13 +17,7 @@ const denoEnv = (): DenoEnv | undefined =>
   (globalThis as unknown as { readonly Deno?: { readonly env?: DenoEnv } }).Deno?.env
 
 /** The variables `AgentSessions.config` reads, in the order `--allow-env` should name them. */
-export const configKeys: ReadonlyArray<string> = [
-  "LYZR_API_KEY",
-  "LYZR_BASE_URL",
-  "LYZR_TIMEOUT",
-  "LYZR_MAX_RETRIES",
-  "LYZR_ALLOW_INSECURE_HTTP"
-]
+export const configKeys: ReadonlyArray<string> = Settings.envNames
 
 /** NotCapable (Deno 2: a permission that was not granted) or PermissionDenied (denied by the OS or --deny-*). */
 const isPermissionError = (error: unknown): error is Error =>
@@ -100,43 +87,16 @@ const checkEnvPermissions: Effect.Effect<void, ConfigError.ConfigError> = Effect
   { discard: true }
 )
 
-/** Whether core's `TransportError` came from Deno refusing the connection for lack of `--allow-net`. */
-const isNetPermission = (error: AgentSessionsError): boolean =>
-  error._tag === "TransportError" && /^(NotCapable|PermissionDenied)\b/.test(error.cause ?? "")
-
-const explainNetPermission = <E extends AgentSessionsError>(error: E): E => {
-  if (error._tag !== "TransportError" || !isNetPermission(error) || error.url === undefined) return error
-  const url = new URL(error.url)
-  return new TransportError({
-    message:
-      `GET ${url.pathname}: Deno has no permission to connect to ${url.host}; run with --allow-net=${url.hostname}`,
-    url: error.url,
-    cause: error.cause
-  }) as E
-}
-
 /**
- * Core's service with Deno's permission errors made actionable: a missing `--allow-net` fails at once
- * (it is not transient, so it is not retried) with a `TransportError` naming the flag.
+ * Core's service. A missing `--allow-net` needs no wrapper: the wire reads Deno's `NotCapable` as a
+ * permission failure, not transient (so not retried), whose message names the flag.
  */
 export const make = (
   options: AgentSessionsOptions
-): Effect.Effect<AgentSessionsService, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const policy = options.retryPolicy ?? RetryPolicy.make({ maxRetries: options.maxRetries })
-  return Effect.map(
-    AgentSessions.make({
-      ...options,
-      retryPolicy: Schedule.whileInput(policy, (error: AgentSessionsError) => !isNetPermission(error))
-    }),
-    (service): AgentSessionsService => ({
-      list: (agentId) => Effect.mapError(service.list(agentId), explainNetPermission),
-      get: (agentId, sessionId) => Effect.mapError(service.get(agentId, sessionId), explainNetPermission)
-    })
-  )
-}
+): Effect.Effect<AgentSessionsService, ConfigError.ConfigError, HttpClient.HttpClient> => AgentSessions.make(options)
 
 export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, ConfigError.ConfigError> =>
-  Layer.effect(AgentSessions, make(options)).pipe(Layer.provide(FetchHttpClient.layer))
+  Layer.effect(AgentSessions, make(options)).pipe(Layer.provide(Transport.layerFetch))
 
 export const layerConfig: Layer.Layer<AgentSessions, ConfigError.ConfigError> = Layer.effect(
   AgentSessions,
@@ -144,4 +104,4 @@ export const layerConfig: Layer.Layer<AgentSessions, ConfigError.ConfigError> = 
     Effect.zipRight(Effect.withConfigProvider(AgentSessions.config, configProvider)),
     Effect.flatMap(make)
   )
-).pipe(Layer.provide(FetchHttpClient.layer))
+).pipe(Layer.provide(Transport.layerFetch))

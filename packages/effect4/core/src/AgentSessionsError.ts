@@ -376,6 +376,17 @@ export type AgentSessionsError =
 /**
  * The schema of {@link AgentSessionsError}, e.g. to send errors over the wire or to property-test.
  *
+ * @example
+ * ```ts
+ * import { AgentSessionsError, SessionNotFound } from "@lyzr-effect/effect4-core"
+ * import { Schema } from "effect"
+ *
+ * // is a value one of the SDK's errors?
+ * const isSdkError = Schema.is(AgentSessionsError)
+ * console.log(isSdkError(new SessionNotFound({ message: "gone", status: 404 }))) // true
+ * console.log(isSdkError(new Error("other"))) // false
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */

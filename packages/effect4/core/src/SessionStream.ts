@@ -44,12 +44,34 @@ export type SessionResult = Data.TaggedEnum<{
 /**
  * Constructors (`Fetched`, `Failed`), the guard `$is` and the exhaustive `$match` of {@link SessionResult}.
  *
+ * @example
+ * ```ts
+ * import { SessionNotFound, SessionStream } from "@lyzr-effect/effect4-core"
+ *
+ * // e.g. a test double of a stream's output
+ * const failed = SessionStream.SessionResult.Failed({
+ *   sessionId: "ase_gone",
+ *   error: new SessionNotFound({ message: "gone", status: 404, code: "session_not_found" })
+ * })
+ * console.log(SessionStream.SessionResult.$is("Failed")(failed)) // true
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const SessionResult = internal.SessionResult
 
 /**
+ * The two cases of {@link SessionResult} as types of their own.
+ *
+ * @example
+ * ```ts
+ * import { SessionStream } from "@lyzr-effect/effect4-core"
+ *
+ * const describe = (result: SessionStream.SessionResult.Fetched | SessionStream.SessionResult.Failed) =>
+ *   result._tag === "Fetched" ? result.session.description : `${result.sessionId}: ${result.error._tag}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,11 +79,31 @@ export declare namespace SessionResult {
   /**
    * A session that was read.
    *
+   * @example
+   * ```ts
+   * import { SessionStream } from "@lyzr-effect/effect4-core"
+   * import { Stream } from "effect"
+   *
+   * const isFetched = SessionStream.SessionResult.$is("Fetched")
+   * const sessions = SessionStream.streamAll("agt_customer_support").pipe(
+   *   Stream.filter(isFetched),
+   *   Stream.map((result: SessionStream.SessionResult.Fetched) => result.session)
+   * )
+   * ```
+   *
    * @since 0.1.0
    */
   export type Fetched = Extract<SessionResult, { readonly _tag: "Fetched" }>
   /**
    * A session whose `get` failed; `error` says why.
+   *
+   * @example
+   * ```ts
+   * import { SessionStream } from "@lyzr-effect/effect4-core"
+   *
+   * const report = (failed: SessionStream.SessionResult.Failed) =>
+   *   `${failed.sessionId}: ${failed.error._tag} (${failed.error.message})`
+   * ```
    *
    * @since 0.1.0
    */
@@ -73,7 +115,7 @@ export declare namespace SessionResult {
  *
  * @example
  * ```ts
- * import { SessionStream } from "@lyzr-effect/effect4-core"
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/effect4-core"
  * import { Stream } from "effect"
  *
  * // a helper of your own that passes the options on, always fail-fast
@@ -103,7 +145,7 @@ export interface StreamAllOptions {
  *
  * @example
  * ```ts
- * import { type AgentSessions, SessionStream } from "@lyzr-effect/effect4-core"
+ * import { AgentSessions, SessionStream } from "@lyzr-effect/effect4-core"
  * import { Stream } from "effect"
  *
  * const streamAll: SessionStream.StreamAll<AgentSessions> = SessionStream.streamAll

@@ -15,11 +15,15 @@ import {
   UrlParams
 } from "@effect/platform"
 import type { HttpBody, HttpClientRequest } from "@effect/platform"
+import { Transport } from "@lyzr-effect/core"
 import { Effect, Inspectable, Layer, Option, Stream } from "effect"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
 
-/** The pool: keep-alive connections per origin. Timeouts are left to Effect (core's per-attempt timeout). */
+/**
+ * The pool: keep-alive connections per origin. No timeouts of undici's own: each attempt's deadline
+ * comes from core as an `AbortSignal` (`Transport.CurrentAttempt`).
+ */
 export const makeDispatcher = (): Dispatcher =>
   new Agent({
     headersTimeout: 0,
@@ -45,8 +49,11 @@ const toBody = (body: HttpBody.HttpBody): RequestBody => {
 
 /** Builds an `HttpClient` that sends every request through `dispatcher`. */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
-    Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+  HttpClient.make((request, url, signal, fiber) => {
+    // Core's attempt, when it runs this client: its deadline aborts the request and the body, its cap
+    // bounds the body.
+    const attempt = fiber.currentContext.unsafeMap.get(Transport.CurrentAttempt.key) as Transport.Attempt | undefined
+    return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
       let body: RequestBody
       try {
         body = toBody(request.body)
@@ -60,22 +67,28 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
         path: url.pathname + url.search,
         headers: request.headers,
         body,
-        signal
+        signal: attempt === undefined ? signal : AbortSignal.any([signal, attempt.signal])
       }
       dispatcher.request(options).then(
-        (source) => resume(Effect.succeed(new UndiciResponse(request, source))),
+        (source) => resume(Effect.succeed(new UndiciResponse(request, source, attempt?.maxResponseBytes))),
         (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
       )
     })
-  )
+  })
 
-/** The client on a fresh pool, destroyed (sockets closed) when the layer's scope closes. */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
-  HttpClient.HttpClient,
-  Effect.map(
-    Effect.acquireRelease(Effect.sync(makeDispatcher), (dispatcher) => Effect.promise(() => dispatcher.destroy())),
-    make
-  )
+/**
+ * The client on a fresh pool, destroyed (sockets closed) when the layer's scope closes; it honours
+ * core's per-attempt deadline and body cap.
+ */
+export const layer: Layer.Layer<HttpClient.HttpClient | Transport.HonoursAttempt> = Layer.merge(
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.map(
+      Effect.acquireRelease(Effect.sync(makeDispatcher), (dispatcher) => Effect.promise(() => dispatcher.destroy())),
+      make
+    )
+  ),
+  Layer.succeed(Transport.HonoursAttempt, true)
 )
 
 const noop = () => {}
@@ -86,7 +99,12 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
 
-  constructor(readonly request: HttpClientRequest.HttpClientRequest, readonly source: Source) {
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly source: Source,
+    /** The body cap of core's attempt, if any: reading past it fails with `Transport.BodyTooLarge`. */
+    readonly maxBytes: number | undefined = undefined
+  ) {
     super()
     // An error after the body was abandoned must not become an uncaught exception.
     source.body.on("error", noop)
@@ -134,7 +152,34 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     if (this.cachedText !== undefined) return this.cachedText
     let promise: Promise<string> | undefined
-    return this.cachedText = this.consume(() => promise ??= this.source.body.text())
+    return this.cachedText = this.consume(() => promise ??= this.readText())
+  }
+
+  /** The body as text, within the cap: counted chunk by chunk unless a declared length already bounds it. */
+  private readText(): Promise<string> {
+    const max = this.maxBytes
+    const body = this.source.body
+    if (max === undefined) return body.text()
+    const declared = Number(this.source.headers["content-length"] ?? Number.NaN)
+    if (Number.isFinite(declared) && declared <= max && this.source.headers["content-encoding"] === undefined) {
+      return body.text()
+    }
+    return new Promise<string>((resolve, reject) => {
+      const decoder = new TextDecoder()
+      let total = 0
+      let out = ""
+      body.on("data", (chunk: Buffer) => {
+        total += chunk.byteLength
+        if (total > max) {
+          body.destroy()
+          reject(new Transport.BodyTooLarge(max))
+          return
+        }
+        out += decoder.decode(chunk, { stream: true })
+      })
+      body.on("end", () => resolve(out + decoder.decode()))
+      body.on("error", reject)
+    })
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {

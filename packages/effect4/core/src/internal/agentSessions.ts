@@ -196,13 +196,32 @@ export const make = (
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
           return Effect.catch(response.text, onError)
         }
-        return Effect.matchEffect(response.arrayBuffer, {
-          onFailure: onError,
-          onSuccess: (bytes) =>
-            bytes.byteLength > maxBytes
-              ? fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
-              : Effect.succeed(textDecoder().decode(bytes))
-        })
+        // Any other client: a fetch-backed response's body is read with a byte count and stops at the cap (an
+        // endless body ends here); other backends are read whole, within the attempt's deadline.
+        const web = HttpClientResponse.toWeb(response)
+        if (Option.isNone(web) || web.value.body === null) {
+          return Effect.matchEffect(response.arrayBuffer, {
+            onFailure: onError,
+            onSuccess: (bytes) =>
+              bytes.byteLength > maxBytes
+                ? fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
+                : Effect.succeed(textDecoder().decode(bytes))
+          })
+        }
+        const body = web.value.body as unknown as AsyncIterable<Uint8Array>
+        return Effect.matchEffect(
+          Effect.tryPromise({
+            try: (abort) => Transport.readCapped(body, maxBytes, abort),
+            catch: (cause) => cause
+          }),
+          {
+            onFailure: (cause) => fail(Transport.failed(target.url, cause, { phase: "body", baseUrlName })),
+            onSuccess: (read) =>
+              read._tag === "Text"
+                ? Effect.succeed(read.text)
+                : fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
+          }
+        )
       }
 
       /** A 2xx body decoded, or a `ResponseDecodeError` that says why not. */

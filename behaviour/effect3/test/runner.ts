@@ -1,0 +1,265 @@
+/**
+ * The Effect 3 runner: a scenario's data mapped to `AgentSessions` calls (on `@lyzr-effect/core` in
+ * process, on `@lyzr-effect/node` over sockets), and what came back mapped to the plain records
+ * `verify` checks. No behaviour is asserted here: the scenarios are the spec.
+ */
+import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
+import type { Call, Context, Observed, ObservedError, ObservedSpan, Outcome, Scenario } from "@lyzr-effect/behaviour"
+import { inProcessOrigin, inProcessOther, key, render } from "@lyzr-effect/behaviour"
+import { playInProcess } from "@lyzr-effect/behaviour/play"
+import { serveScript } from "@lyzr-effect/behaviour/server"
+import { AgentSessions, type AgentSessionsError, type AgentSessionsOptions } from "@lyzr-effect/core"
+import { NodeLyzr } from "@lyzr-effect/node"
+import {
+  Cause,
+  Chunk,
+  Clock,
+  ConfigProvider,
+  DateTime,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  Layer,
+  Logger,
+  LogLevel,
+  Option,
+  TestClock,
+  Tracer
+} from "effect"
+
+/** The base URL a scenario configures: its own, or the server's origin (and path). */
+const baseUrlOf = (scenario: Scenario, origin: string) =>
+  scenario.options?.baseUrl ?? origin + (scenario.options?.basePath ?? "")
+
+/** The options as a user would pass them; only the ones the scenario sets, so the defaults apply. */
+const optionsOf = (scenario: Scenario, context: Omit<Context, "now">, origin: string): AgentSessionsOptions => {
+  const o = scenario.options ?? {}
+  const options: Record<string, unknown> = {
+    apiKey: o.apiKey === null ? undefined : render(o.apiKey ?? "{{key}}", { ...context, now: 0 }),
+    baseUrl: baseUrlOf(scenario, origin)
+  }
+  for (const name of ["timeout", "maxRetries", "maxResponseBytes", "maxRedirects", "allowInsecureHttp"] as const) {
+    if (name in o) options[name] = o[name]
+  }
+  return options as unknown as AgentSessionsOptions
+}
+
+/** `LYZR_*` variables: the key and base URL filled in unless the scenario sets (or removes) them. */
+const providerOf = (env: NonNullable<Scenario["env"]>, origin: string) =>
+  ConfigProvider.fromMap(
+    new Map(
+      Object.entries({ LYZR_API_KEY: key, LYZR_BASE_URL: origin, ...env }).flatMap(([name, value]) =>
+        value === null ? [] : [[name, value] as const]
+      )
+    )
+  )
+
+const invoke = (sessions: AgentSessions["Type"], call: Call, context: Context) =>
+  "list" in call
+    ? Effect.map(sessions.list(render(call.list, context)), (ids): unknown => Array.from(ids))
+    : Effect.map(sessions.get(render(call.get[0], context), render(call.get[1], context)), (s): unknown => ({
+      id: s.id,
+      agent_id: s.agent_id,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      metadata: s.metadata,
+      enabled: s.enabled,
+      created_at: DateTime.formatIso(s.created_at)
+    }))
+
+const millis = (d: Duration.Duration | undefined) => (d === undefined ? undefined : Duration.toMillis(d))
+
+const observeError = (e: AgentSessionsError): ObservedError => ({
+  _tag: e._tag,
+  message: e.message,
+  status: e.status,
+  code: e.code,
+  requestId: e.requestId,
+  body: e.body,
+  url: e.url,
+  retryAfterMillis: "retryAfter" in e ? millis(e.retryAfter) : undefined,
+  location: "location" in e ? e.location : undefined,
+  transient: "transient" in e ? e.transient : undefined,
+  timeoutMillis: e._tag === "RequestTimeout" ? millis(e.timeout) : undefined,
+  detail: e._tag !== "ValidationError" || e.detail === undefined
+    ? undefined
+    : typeof e.detail === "string"
+    ? e.detail
+    : e.detail.map(({ loc, msg, type }) => ({ loc: [...loc], msg, type }))
+})
+
+/** A tracer that keeps each span's name and attributes. */
+const recordingTracer = (spans: Array<ObservedSpan>) =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const attributes: Record<string, unknown> = {}
+      spans.push({ name, attributes })
+      let status: Tracer.SpanStatus = { _tag: "Started", startTime }
+      return {
+        _tag: "Span",
+        name,
+        spanId: `span${spans.length}`,
+        traceId: "trace",
+        parent,
+        context,
+        get status() {
+          return status
+        },
+        attributes: new Map(),
+        links: [...links],
+        sampled: true,
+        kind,
+        end: (endTime, exit) => {
+          status = { _tag: "Ended", startTime, endTime, exit }
+        },
+        attribute: (name, value) => {
+          attributes[name] = value
+        },
+        event: (name, _time, eventAttributes) => {
+          attributes[`event:${name}`] = eventAttributes
+        },
+        addLinks: () => {}
+      }
+    },
+    context: (f) => f()
+  })
+
+/**
+ * Runs the call on `layer` with a recording tracer and a logger that keeps every line at every level,
+ * and maps what came back to `Observed` (requests, timing and abandonment come from the caller).
+ */
+const observeCall = (
+  scenario: Scenario,
+  context: Context,
+  layer: Layer.Layer<AgentSessions, unknown>
+) => {
+  const spans: Array<ObservedSpan> = []
+  const logs: Array<string> = []
+  const logger = Logger.make(({ annotations, cause, logLevel, message }) => {
+    const parts = [logLevel.label, ...(Array.isArray(message) ? message : [message]).map(String)]
+    for (const [name, value] of annotations) parts.push(`${name}=${String(value)}`)
+    if (!Cause.isEmpty(cause)) parts.push(Cause.pretty(cause))
+    logs.push(parts.join(" "))
+  })
+  return Effect.flatMap(AgentSessions, (sessions) =>
+    Effect.gen(function*() {
+      const start = yield* Clock.currentTimeMillis
+      const exit = yield* Effect.exit(invoke(sessions, scenario.call, context))
+      return { exit, elapsed: (yield* Clock.currentTimeMillis) - start }
+    })).pipe(
+      Effect.provide(layer),
+      Effect.exit,
+      Effect.withTracer(recordingTracer(spans)),
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+      Logger.withMinimumLogLevel(LogLevel.All),
+      Effect.map((built) => {
+        const texts = [...logs]
+        let outcome: Outcome
+        let elapsed = 0
+        if (Exit.isFailure(built)) {
+          // The layer failed: the options were refused.
+          const failure = Cause.failureOption(built.cause)
+          outcome = Option.isSome(failure)
+            ? { _tag: "refused", text: `${String(failure.value)} ${Cause.pretty(built.cause)}` }
+            : { _tag: "defect", text: Cause.pretty(built.cause) }
+        } else {
+          const { exit } = built.value
+          elapsed = built.value.elapsed
+          if (Exit.isSuccess(exit)) outcome = { _tag: "value", value: exit.value }
+          else {
+            const failure = Cause.failureOption(exit.cause)
+            texts.push(Cause.pretty(exit.cause))
+            if (Option.isSome(failure) && !Cause.isInterrupted(exit.cause)) {
+              const error = failure.value
+              texts.push(String(error), JSON.stringify(error), error.message, error.stack ?? "")
+              outcome = { _tag: "error", error: observeError(error) }
+            } else outcome = { _tag: "defect", text: Cause.pretty(exit.cause) }
+          }
+        }
+        return { outcome, elapsed, spans, texts }
+      })
+    )
+}
+
+/** Real time passes (timers, promises, streams in process): the fiber runs as far as it can. */
+const tick = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+
+/**
+ * In process: a scripted `HttpClient` (`HttpClient.make`) on `@lyzr-effect/core`, under the TestClock.
+ * The call runs in a fiber; whenever nothing moves any more, the clock jumps to the next sleep, so every
+ * wait (backoff, Retry-After, timeout) takes exactly its time and no real time.
+ */
+export const runInProcess = (scenario: Scenario) =>
+  Effect.gen(function*() {
+    const origin = inProcessOrigin(scenario)
+    const context = { key, base: origin, other: inProcessOther }
+    const script = playInProcess(scenario, context)
+    const client = HttpClient.make((request, url) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const played = script.answer(url, request.method, { ...request.headers }, now, now)
+        if (played._tag === "hang") return yield* Effect.never
+        if (played._tag === "fault") {
+          return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: played.error })
+        }
+        if (played.delayMillis > 0) yield* Effect.sleep(played.delayMillis)
+        return HttpClientResponse.fromWeb(request, played.response)
+      })
+    )
+    const service = scenario.env === undefined
+      ? AgentSessions.layer(optionsOf(scenario, context, origin))
+      : AgentSessions.layerConfig.pipe(Layer.provide(Layer.setConfigProvider(providerOf(scenario.env, origin))))
+    const layer = service.pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+
+    const fiber = yield* Effect.fork(observeCall(scenario, { ...context, now: 0 }, layer))
+    let quiet = 0
+    while (Option.isNone(yield* Fiber.poll(fiber))) {
+      const before = script.activity()
+      yield* tick
+      quiet = script.activity() === before ? quiet + 1 : 0
+      if (quiet < 3) continue
+      quiet = 0
+      const sleeps = yield* TestClock.sleeps()
+      if (Chunk.isEmpty(sleeps)) {
+        // Nothing moves and no timer is pending: the call would hang for ever.
+        yield* Fiber.interrupt(fiber)
+        break
+      }
+      const now = yield* Clock.currentTimeMillis
+      yield* TestClock.adjust(Math.min(...sleeps) - now)
+    }
+    const exit = yield* Fiber.await(fiber)
+    const observed = Exit.isSuccess(exit)
+      ? exit.value
+      : {
+        outcome: { _tag: "defect", text: "the call neither ended nor waited on a timer" } as const,
+        elapsed: 0,
+        spans: [],
+        texts: []
+      }
+    return {
+      ...observed,
+      requests: script.requests,
+      bodyAbandoned: script.bodyAbandoned()
+    } satisfies Observed
+  })
+
+/** Over sockets: the script served on 127.0.0.1 and the call through `NodeLyzr` (undici), in real time. */
+export const runOverSockets = async (scenario: Scenario): Promise<{ observed: Observed; context: Context }> => {
+  const server = await serveScript(scenario, key)
+  const context = { key, base: server.base, other: server.other, now: 0 }
+  const layer = scenario.env === undefined
+    ? NodeLyzr.layer(optionsOf(scenario, context, server.base))
+    : NodeLyzr.layerConfig.pipe(Layer.provide(Layer.setConfigProvider(providerOf(scenario.env, server.base))))
+  let result: Effect.Effect.Success<ReturnType<typeof observeCall>>
+  try {
+    server.start()
+    result = await Effect.runPromise(observeCall(scenario, context, layer))
+  } finally {
+    await server.close()
+  }
+  return {
+    observed: { ...result, requests: server.requests, bodyAbandoned: server.bodyAbandoned() },
+    context
+  }
+}

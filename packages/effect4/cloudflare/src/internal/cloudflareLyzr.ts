@@ -1,0 +1,156 @@
+/**
+ * The Workers adapter: effect4-core's `AgentSessions` over the runtime's `fetch`, configured from `env`
+ * bindings, and a `fetch` handler that builds everything it needs inside each request.
+ */
+import { AgentSessions, AgentSessionsError, type AgentSessionsOptions, Transport } from "@lyzr-effect/effect4-core"
+import { Settings } from "@lyzr-effect/wire"
+import { Cause, Config, ConfigProvider, Context, Duration, Effect, Exit, Layer, Option, Scheduler } from "effect"
+
+/** The part of a Worker's `ExecutionContext` the adapter uses. */
+export interface WorkerContext {
+  readonly waitUntil: (promise: Promise<unknown>) => void
+}
+
+export class ExecutionContext extends Context.Service<ExecutionContext, WorkerContext>()(
+  "@lyzr-effect/effect4-cloudflare/ExecutionContext"
+) {}
+
+/** The bindings read, in the order `AgentSessions.config` names them. */
+export const bindingNames: ReadonlyArray<string> = Settings.envNames
+
+/**
+ * A `ConfigProvider` over the `LYZR_*` bindings only. Secrets and plain vars are strings; a var declared
+ * as a number or boolean in `wrangler.toml` arrives as one, and is read as its text. Every other binding
+ * (KV, services, ...) is never touched. An empty value is kept (an error naming the binding), as on Node.
+ */
+export const configProvider = (env: object): ConfigProvider.ConfigProvider => {
+  const record: Record<string, string> = {}
+  for (const name of bindingNames) {
+    const value: unknown = (env as Record<string, unknown>)[name]
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      record[name] = String(value)
+    }
+  }
+  return ConfigProvider.fromEnvRecord(record, { preserveEmptyStrings: true })
+}
+
+export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, Config.ConfigError> =>
+  AgentSessions.layer(options).pipe(Layer.provide(Transport.layerFetch))
+
+export const layerEnv = (
+  env: object,
+  overrides?: Partial<AgentSessionsOptions>
+): Layer.Layer<AgentSessions, Config.ConfigError> =>
+  Layer.effect(
+    AgentSessions,
+    AgentSessions.config.parse(configProvider(env)).pipe(
+      Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides }))
+    )
+  ).pipe(Layer.provide(Transport.layerFetch))
+
+export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
+  AgentSessionsError.members.some((constructor) => u instanceof constructor)
+
+export const statusOf = (error: AgentSessionsError): number => {
+  switch (error._tag) {
+    case "InvalidRequest":
+      return 400
+    case "ValidationError":
+      return 422
+    case "Forbidden":
+      return 403
+    case "AgentNotFound":
+    case "SessionNotFound":
+      return 404
+    case "RateLimitExceeded":
+      return 429
+    case "RequestTimeout":
+      return 504
+    // The key is the Worker's, not the caller's: a 401 would ask the caller to authenticate.
+    case "Unauthorized":
+    case "ServerError":
+    case "UnexpectedResponse":
+    case "ResponseDecodeError":
+    case "TransportError":
+      return 502
+  }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers }
+  })
+
+export const errorResponse = (error: AgentSessionsError): Response => {
+  const retryAfter = "retryAfter" in error ? error.retryAfter : undefined
+  const headers: Record<string, string> = {}
+  if (retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(Duration.toSeconds(retryAfter)))
+  return json(statusOf(error), {
+    error: {
+      type: error._tag,
+      message: error.message,
+      ...(error.code === undefined ? {} : { code: error.code }),
+      ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId })
+    }
+  }, headers)
+}
+
+const interrupted = () => json(503, { error: { type: "Interrupted", message: "the request was cancelled" } })
+
+/** The answer for a cause the user's effect did not handle. Unexpected ones are logged, never echoed. */
+const responseFor = (cause: Cause.Cause<unknown>): Effect.Effect<Response> => {
+  const failure = Cause.findErrorOption(cause)
+  if (Option.isSome(failure) && isAgentSessionsError(failure.value)) return Effect.succeed(errorResponse(failure.value))
+  if (Option.isSome(failure) && failure.value instanceof Config.ConfigError) {
+    return Effect.as(
+      Effect.logError(`@lyzr-effect/effect4-cloudflare: the LYZR_* bindings are invalid: ${failure.value.message}`),
+      json(500, { error: { type: "ConfigError", message: "the Worker's Lyzr configuration is invalid" } })
+    )
+  }
+  if (Cause.hasInterruptsOnly(cause)) return Effect.succeed(interrupted())
+  return Effect.as(
+    Effect.logError("@lyzr-effect/effect4-cloudflare: unhandled failure", Cause.pretty(cause)),
+    json(500, { error: { type: "InternalError", message: "internal error" } })
+  )
+}
+
+export interface HandlerOptions<Env> {
+  readonly layer?: ((env: Env) => Layer.Layer<AgentSessions, Config.ConfigError>) | undefined
+}
+
+export const handler = <Env extends object, Ctx extends WorkerContext, E>(
+  f: (request: Request, env: Env, ctx: Ctx) => Effect.Effect<Response, E, AgentSessions | ExecutionContext>,
+  options: HandlerOptions<Env> = {}
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response> =>
+(request, env, ctx) => {
+  // Everything below is built for this request and dropped with it: the layer (and so the service and
+  // its HttpClient) and a scheduler of its own, so no queue, promise or socket is shared with another
+  // request, and a request that workerd cancels half-way leaves nothing behind for the next one.
+  const program = Effect.suspend(() => f(request, env, ctx)).pipe(
+    Effect.provide(options.layer === undefined ? layerEnv(env) : options.layer(env)),
+    Effect.provideService(ExecutionContext, ctx),
+    Effect.catchCause(responseFor)
+  )
+  // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
+  return Effect.runPromiseExit(program, { signal: request.signal, scheduler: new Scheduler.MixedScheduler() }).then((
+    exit
+  ) => Exit.isSuccess(exit) ? exit.value : interrupted())
+}
+
+export const waitUntil = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<void, never, R | ExecutionContext> =>
+  Effect.gen(function*() {
+    const ctx = yield* ExecutionContext
+    const context = yield* Effect.context<R>()
+    const background = effect.pipe(
+      Effect.catchCause((cause) =>
+        Effect.logError("@lyzr-effect/effect4-cloudflare: background work failed", Cause.pretty(cause))
+      ),
+      Effect.asVoid
+    )
+    // Started now, inside this request (its I/O belongs to it), and kept alive past the response.
+    ctx.waitUntil(Effect.runPromiseWith(context)(background))
+  })

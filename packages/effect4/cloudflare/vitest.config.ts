@@ -1,0 +1,12 @@
+// A vitest 5 project: `vitest/config` resolves to this package's own vitest 5 (the root's is vitest 3).
+// Run through the root vitest.effect4.config.ts under Node 24: `pnpm test:effect4`.
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "effect4-cloudflare",
+    include: ["test/**/*.test.ts"],
+    // Each file bundles a Worker and starts workerd (Miniflare) once.
+    hookTimeout: 60_000
+  }
+})
