@@ -97,7 +97,18 @@ export class HonoursAttempt extends Context.Service<HonoursAttempt, true>()(
  * @category errors
  */
 export class BodyTooLarge extends Error {
-  /** The cap that was passed. */
+  /**
+   * The cap that was passed.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/effect4-core"
+   *
+   * new Transport.BodyTooLarge(1024).maxBytes // 1024
+   * ```
+   *
+   * @since 0.1.0
+   */
   readonly maxBytes: number
   constructor(maxBytes: number) {
     super(`the response body passed the ${maxBytes}-byte cap`)
