@@ -5,8 +5,6 @@
 import { AgentSessions, SessionIds } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
 import { Effect, Either, Layer, ManagedRuntime, Schema } from "effect"
-import { fork } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import * as Undici from "undici"
 import * as Contenders from "./contenders.ts"
 import {
@@ -21,6 +19,7 @@ import {
   seedSession,
   sessionId
 } from "./fixtures.ts"
+import { startServer } from "./server.ts"
 
 export interface Config {
   /** Requests per contender per round, by concurrency. */
@@ -109,27 +108,8 @@ const spread = (values: ReadonlyArray<number>): Spread => {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! }
 }
 
-/** Starts the fixed-body server in a child process; resolves to its origin and a stop function. */
-export const startServer = (bodies: Record<string, string>): Promise<{ origin: string; stop: () => void }> =>
-  new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL("./fixedServer.mjs", import.meta.url)), [], {
-      execArgv: [],
-      stdio: ["ignore", "inherit", "inherit", "ipc"]
-    })
-    child.once("error", reject)
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)))
-    child.once("message", (message) => {
-      const { port } = message as { port: number }
-      resolve({
-        origin: `http://127.0.0.1:${port}`,
-        stop: () => {
-          child.removeAllListeners("exit")
-          child.disconnect()
-        }
-      })
-    })
-    child.send({ bodies })
-  })
+/** Starts the fixed-body server in a child process (now in `server.ts`, shared with `effect4.ts`). */
+export { startServer } from "./server.ts"
 
 const gc = () => {
   const collect = (globalThis as { gc?: () => void }).gc

@@ -131,6 +131,35 @@ describe("Decode.parseTimestamp", () => {
     )
   })
 
+  // The grammar as a regular expression (how parseTimestamp read it before it went character by character):
+  // on strings one to three edits away from valid ones, both accept the same and agree on the shape.
+  it("accepts exactly what the RFC 3339 grammar as a regular expression accepts", () => {
+    const grammar = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
+    const alphabet = "0123456789-:TtZz+.x \u0660"
+    const edit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(...alphabet))
+    const mutated = fc.tuple(stamp.map(format), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => {
+      let out = text
+      for (const [position, kind, char] of edits) {
+        const at = position % (out.length + 1)
+        out = kind === 0
+          ? out.slice(0, at) + char + out.slice(at + 1)
+          : kind === 1
+          ? out.slice(0, at) + out.slice(at + 1)
+          : out.slice(0, at) + char + out.slice(at)
+      }
+      return out
+    })
+    fc.assert(
+      fc.property(mutated, (text) => {
+        const parsed = Decode.parseTimestamp(text)
+        // A text of the right shape may still name no instant (day 31 of April): parsed is then undefined.
+        if (!grammar.test(text)) expect(parsed, JSON.stringify(text)).toBe(undefined)
+        if (parsed !== undefined) expect(grammar.test(text), JSON.stringify(text)).toBe(true)
+      }),
+      { numRuns: 5000 }
+    )
+  })
+
   it("refuses what is not a full RFC 3339 date-time", () => {
     for (
       const text of [

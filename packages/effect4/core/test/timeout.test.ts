@@ -65,6 +65,18 @@ describe("a client that honours the attempt", () => {
       assert.isFalse(attempt!.signal.aborted, "the signal stays quiet while the attempt runs")
     }))
 
+  it.effect("the attempt's signal aborts when the attempt fails, so a client gives up what it holds", () =>
+    Effect.gen(function*() {
+      const server = honouring(() => json(401, { detail: "no" }))
+      const error = yield* Effect.flip(
+        Effect.flatMap(AgentSessions, get).pipe(
+          Effect.provide(AgentSessions.layer({ apiKey: testKey, maxRetries: 0 }).pipe(Layer.provide(server.layer)))
+        )
+      )
+      assert.strictEqual(error._tag, "Unauthorized")
+      assert.isTrue(server.sent[0]!.attempt!.signal.aborted)
+    }))
+
   // The transport's deadline is a timer of the runtime, not of the Effect clock: this one case runs on a 1 ms
   // deadline in real time; the socket tests of the Node adapter hold the same for a server that hangs.
   it.live("an attempt aborted by its deadline ends in RequestTimeout naming the option", () =>

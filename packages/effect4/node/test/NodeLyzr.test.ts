@@ -6,7 +6,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AgentSessions, type AgentSessionsOptions, type AgentSessionsService } from "@lyzr-effect/effect4-core"
 import { NodeLyzr } from "@lyzr-effect/effect4-node"
-import { ConfigProvider, Effect, Exit, Layer, Scope } from "effect"
+import { ConfigProvider, Effect, Exit, Fiber, Layer, Scope, Tracer } from "effect"
+import { HttpClient } from "effect/http"
 import { eventually, seedSession, sendJson, serve, testKey } from "./support.ts"
 
 const agent = "agt_customer_support"
@@ -138,9 +139,26 @@ describe("NodeLyzr.layer over loopback", () => {
   it.live("a server that never answers: RequestTimeout at the deadline, and the socket is given up", () =>
     Effect.gen(function*() {
       const server = yield* serve(() => {})
-      const error = yield* Effect.flip(call(server.url, get, { timeout: "200 millis" }))
+      // The pool outlives the call (closing it would close every socket anyway).
+      const context = yield* Layer.build(
+        Layer.orDie(NodeLyzr.layer({ apiKey: testKey, baseUrl: server.url, maxRetries: 0, timeout: "200 millis" }))
+      )
+      const error = yield* Effect.flip(Effect.flatMap(AgentSessions, get).pipe(Effect.provideContext(context)))
       assert.strictEqual(error._tag, "RequestTimeout")
       assert.isTrue(yield* eventually(() => server.sockets.size === 0), "the aborted request closed its connection")
+    }))
+
+  it.live("interrupting a call gives its connection up (the attempt's signal aborts)", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {})
+      // The pool outlives the call (closing it would close every socket anyway).
+      const context = yield* Layer.build(
+        Layer.orDie(NodeLyzr.layer({ apiKey: testKey, baseUrl: server.url, maxRetries: 0 }))
+      )
+      const fiber = yield* Effect.flatMap(AgentSessions, get).pipe(Effect.provideContext(context), Effect.forkChild)
+      assert.isTrue(yield* eventually(() => server.received.length === 1))
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(yield* eventually(() => server.sockets.size === 0), "the interrupted request closed its connection")
     }))
 
   it.live("a hang after the headers (a stalled body) also ends at the deadline", () =>
@@ -165,6 +183,41 @@ describe("NodeLyzr.layer over loopback", () => {
       assert.isAbove(server.sockets.size, 0, "a kept-alive connection while the layer lives")
       yield* Scope.close(scope, Exit.void)
       assert.isTrue(yield* eventually(() => server.sockets.size === 0), "closing the scope destroys the pool")
+    }))
+})
+
+describe("NodeLyzr.layerHttpClient outside the service", () => {
+  it.live("is an Effect HttpClient like any other: the platform's client span, a body read on demand", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 200, { ok: true }))
+      const spans: Array<string> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          spans.push(options.name)
+          return new Tracer.NativeSpan(options)
+        }
+      })
+      const body = yield* HttpClient.get(`${server.url}/health?x=1`).pipe(
+        Effect.flatMap((response) => response.json),
+        Effect.provide(NodeLyzr.layerHttpClient),
+        Effect.withTracer(tracer)
+      )
+      assert.deepStrictEqual(body, { ok: true })
+      assert.deepStrictEqual(spans, ["GET"])
+      assert.strictEqual(server.received[0]!.url, "/health?x=1")
+      assert.isString(server.received[0]!.headers.traceparent)
+    }))
+
+  it.live("interrupting a request gives its connection up", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {})
+      const fiber = yield* HttpClient.get(`${server.url}/slow`).pipe(
+        Effect.provide(NodeLyzr.layerHttpClient),
+        Effect.forkChild
+      )
+      assert.isTrue(yield* eventually(() => server.received.length === 1))
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(yield* eventually(() => server.sockets.size === 0), "the aborted request closed its connection")
     }))
 })
 

@@ -5,19 +5,7 @@
  * retry driver entered only after a first failure.
  */
 import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
-import {
-  Clock,
-  Config,
-  Context,
-  Duration,
-  Effect,
-  Option,
-  Redacted,
-  Result,
-  Schema,
-  SchemaIssue,
-  type Tracer
-} from "effect"
+import { Clock, Config, Context, Duration, Effect, Option, Redacted, Result, Schema, SchemaIssue, Tracer } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "effect/http"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
 import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
@@ -108,9 +96,25 @@ const decodeIds = (json: unknown): Decoded<ReadonlyArray<string>> => {
 
 const textDecoder = () => new TextDecoder("utf-8", { fatal: false })
 
+/** A request's URL: the text is what is sent; the parsed `URL` is built only when a message or a redirect needs it. */
+class Target {
+  readonly href: string
+  private parsed: URL | undefined
+  constructor(href: string, parsed?: URL) {
+    this.href = href
+    this.parsed = parsed
+  }
+  get url(): URL {
+    return this.parsed ??= new URL(this.href)
+  }
+}
+
 const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
 
 const constTrue = () => true
+
+/** Spans without a captured stack trace: it would point into this file, at a cost of microseconds a call. */
+const noStackTrace = { captureStackTrace: false } as const
 
 export const make = (
   options: AgentSessionsOptions
@@ -139,44 +143,54 @@ export const make = (
       const template = HttpClientRequest.get("").pipe(
         HttpClientRequest.setHeaders({ "x-api-key": key, accept: "application/json" })
       )
-      // What each attempt adds to the fiber's context. `TracerDisabledWhen`: one span per call, ours. The
-      // client span would be a second span per attempt, and it marks every 4xx as a failed span.
-      const withLimits = (context: Context.Context<never>, limits: CoreTransport.Attempt | undefined) => {
-        const added = Context.add(
+      // Whether the client can do anything that belongs under the call's span: a `transformClient` is user
+      // code, and a client that does not honour the attempt is someone else's. The adapters' own clients
+      // neither trace (their span is off, below) nor log, and making the span the parent costs a rebuild of
+      // the fiber's context cache, a microsecond or more a call.
+      const parentSpan = options.transformClient !== undefined || !honours
+      // What each attempt adds to the fiber's context, in one step. `TracerDisabledWhen`: one span per call,
+      // ours (the client span would be a second span per attempt, and it marks every 4xx as a failed span).
+      const withLimits = (
+        context: Context.Context<never>,
+        span: Tracer.Span,
+        limits: CoreTransport.Attempt | undefined
+      ) => {
+        let added = Context.add(
           Context.add(context, FetchHttpClient.RequestInit, requestInit),
           HttpClient.TracerDisabledWhen,
           constTrue
         )
-        return limits === undefined ? added : Context.add(added, CoreTransport.CurrentAttempt, limits)
+        if (limits !== undefined) added = Context.add(added, CoreTransport.CurrentAttempt, limits)
+        return parentSpan ? Context.add(added, Tracer.ParentSpan, span) : added
       }
 
       const fail = (record: ErrorRecord.ErrorRecord) => Effect.fail(fromRecord(redactor.record(record)))
 
       // The body is scrubbed before the wire cuts its excerpt (a key across the cut would leave its first
       // part behind), and the finished record again after parsing (a JSON-escaped key reads as plain text).
-      const facts = (response: HttpClientResponse.HttpClientResponse, url: URL, body: string) => ({
+      const facts = (response: HttpClientResponse.HttpClientResponse, target: Target, body: string) => ({
         status: response.status,
         headers: response.headers,
         body: redactor.scrub(body),
-        url: url.href
+        url: target.href
       })
 
       /** The body as text under the cap; a broken connection is a transport failure. */
       const readBody = (
         response: HttpClientResponse.HttpClientResponse,
-        url: URL,
+        target: Target,
         signal: AbortSignal | undefined
       ): Effect.Effect<string, Errors.AgentSessionsError> => {
         const declared = Number(response.headers["content-length"] ?? Number.NaN)
-        if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, declared))
+        if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, declared))
         const onError = (error: HttpClientError.HttpClientError) => {
           const reason = error.reason
           if (reason._tag === "EmptyBodyError") return Effect.succeed("")
           if (reason.cause instanceof CoreTransport.BodyTooLarge) {
-            return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+            return fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
           }
-          if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
-          return fail(Transport.failed(url, reason.cause ?? error, { phase: "body", baseUrlName }))
+          if (isTimeout(signal)) return fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
+          return fail(Transport.failed(target.url, reason.cause ?? error, { phase: "body", baseUrlName }))
         }
         // A client that honours the attempt caps the body itself, as does a declared length under the cap.
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
@@ -190,7 +204,7 @@ export const make = (
             onFailure: onError,
             onSuccess: (bytes) =>
               bytes.byteLength > maxBytes
-                ? fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+                ? fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
                 : Effect.succeed(textDecoder().decode(bytes))
           })
         }
@@ -201,11 +215,11 @@ export const make = (
             catch: (cause) => cause
           }),
           {
-            onFailure: (cause) => fail(Transport.failed(url, cause, { phase: "body", baseUrlName })),
+            onFailure: (cause) => fail(Transport.failed(target.url, cause, { phase: "body", baseUrlName })),
             onSuccess: (read) =>
               read._tag === "Text"
                 ? Effect.succeed(read.text)
-                : fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, undefined))
+                : fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, undefined))
           }
         )
       }
@@ -213,7 +227,7 @@ export const make = (
       /** A 2xx body decoded, or a `ResponseDecodeError` that says why not. */
       const decodeBody = <A>(
         response: HttpClientResponse.HttpClientResponse,
-        url: URL,
+        target: Target,
         text: string,
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Decoded<A>
@@ -223,14 +237,14 @@ export const make = (
           json = JSON.parse(text)
         } catch (error) {
           return fail(
-            ErrorRecord.decodeFailure(facts(response, url, text), `is not JSON (${(error as Error).message})`)
+            ErrorRecord.decodeFailure(facts(response, target, text), `is not JSON (${(error as Error).message})`)
           )
         }
         const decoded = decode(json)
         return Result.isSuccess(decoded)
           ? Effect.succeed(decoded.success)
           : fail(ErrorRecord.decodeFailure(
-            facts(response, url, text),
+            facts(response, target, text),
             `is not ${endpoint.expected}: ${decoded.failure.message}`
           ))
       }
@@ -243,18 +257,18 @@ export const make = (
 
       /** One request, following same-origin redirects, ending in the decoded body or a tagged error. */
       const request = <A>(
-        url: URL,
+        target: Target,
         redirects: number,
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Decoded<A>,
         span: Tracer.Span,
         signal: AbortSignal | undefined
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
-        Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, url.href)), {
+        Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, target.href)), {
           onFailure: (error) => {
-            if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+            if (isTimeout(signal)) return fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
             const reason = error.reason
-            return fail(Transport.failed(url, reason.cause ?? error, {
+            return fail(Transport.failed(target.url, reason.cause ?? error, {
               phase: "request",
               baseUrlName,
               // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
@@ -266,7 +280,7 @@ export const make = (
             span.attribute("http.response.status_code", status)
             if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
               const next = Redirect.next({
-                from: url,
+                from: target.url,
                 status,
                 headers: response.headers,
                 baseOrigin,
@@ -275,13 +289,16 @@ export const make = (
                 redactor
               })
               if (!(next instanceof URL)) return Effect.andThen(discard(response), fail(next))
-              return Effect.andThen(discard(response), request(next, redirects + 1, endpoint, decode, span, signal))
+              return Effect.andThen(
+                discard(response),
+                request(new Target(next.href, next), redirects + 1, endpoint, decode, span, signal)
+              )
             }
-            return Effect.flatMap(readBody(response, url, signal), (text) =>
+            return Effect.flatMap(readBody(response, target, signal), (text) =>
               status >= 200 && status < 300
-                ? decodeBody(response, url, text, endpoint, decode)
+                ? decodeBody(response, target, text, endpoint, decode)
                 : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  fail(ErrorRecord.fromResponse(facts(response, url, text), {
+                  fail(ErrorRecord.fromResponse(facts(response, target, text), {
                     notFound: endpoint.notFound,
                     retryAfter: Retry.retryAfterMillis(response.headers, now),
                     baseUrlName
@@ -291,31 +308,39 @@ export const make = (
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
       const attempt = <A>(
-        url: URL,
+        target: Target,
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Decoded<A>,
         span: Tracer.Span
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
         if (honours) {
           // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
-          // pending per call for the whole timeout.
+          // pending per call for the whole timeout. The signal also aborts when the attempt ends without a
+          // value (interrupted, or failed before reading a body), as `Transport.Attempt` promises the client.
           const controller = new AbortController()
           const timer = setTimeout(
             () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
             timeoutMillis
           )
           const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes }
-          return Effect.updateContext(
-            request(url, 0, endpoint, decode, span, controller.signal),
-            (context: Context.Context<never>) => withLimits(context, limits)
-          ).pipe(Effect.ensuring(Effect.sync(() => clearTimeout(timer))))
+          return Effect.onExit(
+            Effect.updateContext(
+              request(target, 0, endpoint, decode, span, controller.signal),
+              (context: Context.Context<never>) => withLimits(context, span, limits)
+            ),
+            (exit) => {
+              clearTimeout(timer)
+              if (exit._tag === "Failure") controller.abort()
+              return Effect.void
+            }
+          )
         }
-        return request(url, 0, endpoint, decode, span, undefined).pipe(
+        return request(target, 0, endpoint, decode, span, undefined).pipe(
           Effect.timeoutOrElse({
             duration: timeoutMillis,
-            orElse: () => fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+            orElse: () => fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
           }),
-          Effect.updateContext((context: Context.Context<never>) => withLimits(context, undefined))
+          Effect.updateContext((context: Context.Context<never>) => withLimits(context, span, undefined))
         )
       }
 
@@ -329,46 +354,47 @@ export const make = (
         const path = endpoint.path(args)
         if (typeof path !== "string") {
           return fail(path).pipe(
-            Effect.withSpan(endpoint.spanName, { kind: "client", attributes: { ...attributes, "lyzr.attempts": 0 } })
+            Effect.withSpan(endpoint.spanName, {
+              kind: "client",
+              attributes: { ...attributes, "lyzr.attempts": 0 }
+            }, noStackTrace)
           )
         }
         return Effect.useSpan(endpoint.spanName, {
           kind: "client",
           attributes: { ...attributes, "http.request.method": "GET", "url.path": path, "lyzr.attempts": 1 }
         }, (span) => {
-          const url = new URL(prefix + path)
-          return Effect.withParentSpan(
-            Effect.catch(attempt(url, endpoint, decode, span), (first) => {
-              // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
-              let attempts = 1
-              let pending: Errors.AgentSessionsError | undefined = first
-              let last: Errors.AgentSessionsError = first
-              const again = Effect.suspend(() => {
-                if (pending !== undefined) {
-                  const error = pending
-                  pending = undefined
-                  return Effect.fail(error)
-                }
-                const previous = last
-                attempts++
-                span.attribute("lyzr.attempts", attempts)
-                return Effect.andThen(
-                  Effect.logDebug(
-                    `${endpoint.spanName}: attempt ${attempts - 1} failed with ${previous._tag}; retrying`
-                  )
-                    .pipe(
-                      Effect.annotateLogs({
-                        status: previous.status ?? "none",
-                        requestId: previous.requestId ?? "none"
-                      })
-                    ),
-                  Effect.mapError(attempt(url, endpoint, decode, span), (error) => (last = error))
+          const target = new Target(prefix + path)
+          return Effect.catch(attempt(target, endpoint, decode, span), (first) => {
+            // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
+            let attempts = 1
+            let pending: Errors.AgentSessionsError | undefined = first
+            let last: Errors.AgentSessionsError = first
+            const again = Effect.suspend(() => {
+              if (pending !== undefined) {
+                const error = pending
+                pending = undefined
+                return Effect.fail(error)
+              }
+              const previous = last
+              attempts++
+              span.attribute("lyzr.attempts", attempts)
+              return Effect.andThen(
+                Effect.logDebug(
+                  `${endpoint.spanName}: attempt ${attempts - 1} failed with ${previous._tag}; retrying`
                 )
-              })
-              return Effect.retry(again, policy)
-            }),
-            span
-          )
+                  .pipe(
+                    Effect.annotateLogs({
+                      status: previous.status ?? "none",
+                      requestId: previous.requestId ?? "none"
+                    })
+                  ),
+                Effect.mapError(attempt(target, endpoint, decode, span), (error) => (last = error))
+              )
+            })
+            // The retry driver's logs belong to the call's span too.
+            return Effect.withParentSpan(Effect.retry(again, policy), span, noStackTrace)
+          })
         })
       }
 

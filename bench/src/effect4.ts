@@ -1,0 +1,196 @@
+/**
+ * The Effect 4 line against the undici floor, by the method of `suite.ts`: the same fixed-body server in a
+ * child process, warm-up, rounds in rotating order, and per request both the wall time and this process's CPU
+ * (user + system: the client's own cost), each as a ratio to the floor of the same round. Standalone because
+ * the main suite runs on Node 20 with Effect 3 as `effect`; Effect 4 comes in here as the `effect4` alias.
+ * Node 24 runs it without a TypeScript loader (type stripping), as it runs the compiled packages: a loader
+ * such as tsx wraps every function it compiles (`__name`), which costs the Effect code more than the floor.
+ *
+ *   node scripts/node24.mjs node --expose-gc bench/src/effect4.ts [--smoke]
+ *   (or `pnpm --filter @lyzr-effect/bench bench:effect4`)
+ *
+ * Target (issue 13): `@lyzr-effect/effect4-node` `get()` at most 1.25x the floor at concurrency 1 and 64.
+ */
+import { AgentSessions } from "@lyzr-effect/effect4-core"
+import { NodeLyzr } from "@lyzr-effect/effect4-node"
+import { Effect, Layer, ManagedRuntime } from "effect4"
+import * as Undici from "undici"
+import { agentId, apiKey, getPath, isSession, listIds, listPath, seedList, seedSession, sessionId } from "./fixtures.ts"
+import { startServer } from "./server.ts"
+
+const smoke = process.argv.includes("--smoke")
+const config = smoke
+  ? { requests: { 1: 50, 64: 128 } as Record<number, number>, warmup: 100, rounds: 1 }
+  : { requests: { 1: 2000, 64: 4000 } as Record<number, number>, warmup: 4000, rounds: 7 }
+const concurrencies = [1, 64]
+
+interface Contender {
+  readonly name: string
+  readonly kind: "get" | "list"
+  readonly run: (n: number, concurrency: number) => Promise<void>
+  readonly dispose: () => Promise<void>
+}
+
+const headers = { "x-api-key": apiKey, accept: "application/json" }
+
+const promisePool = async (n: number, concurrency: number, one: () => Promise<void>): Promise<void> => {
+  let started = 0
+  const worker = async () => {
+    while (started < n) {
+      started++
+      await one()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker))
+}
+
+/** `n` runs of `one` by `concurrency` Effect 4 fibers. */
+const effectPool = <E, R>(n: number, concurrency: number, one: Effect.Effect<unknown, E, R>) =>
+  Effect.suspend(() => {
+    let started = 0
+    const worker = Effect.whileLoop({
+      while: () => started < n,
+      body: () => {
+        started++
+        return one
+      },
+      step: () => {}
+    })
+    return Effect.all(Array.from({ length: Math.min(concurrency, n) }, () => worker), {
+      concurrency: "unbounded",
+      discard: true
+    })
+  })
+
+const effect4Contender = <E>(
+  name: string,
+  kind: Contender["kind"],
+  layer: Layer.Layer<AgentSessions, never, never>,
+  one: Effect.Effect<unknown, E, AgentSessions>
+): Contender => {
+  const runtime = ManagedRuntime.make(layer)
+  return {
+    name,
+    kind,
+    run: (n, c) => runtime.runPromise(effectPool(n, c, one)),
+    dispose: () => runtime.dispose()
+  }
+}
+
+const make = (origin: string): ReadonlyArray<Contender> => {
+  const dispatcher = new Undici.Agent()
+  const floor = (kind: Contender["kind"]): Contender => ({
+    name: `floor: undici.request + JSON.parse + shape check (${kind})`,
+    kind,
+    run: (n, c) =>
+      promisePool(n, c, async () => {
+        const response = await dispatcher.request({
+          origin,
+          path: kind === "get" ? getPath : listPath,
+          method: "GET",
+          headers
+        })
+        const json: unknown = JSON.parse(await response.body.text())
+        const ok = kind === "get" ? isSession(json) : listIds(json) !== undefined
+        if (response.statusCode !== 200 || !ok) throw new Error(`bench: floor ${kind}`)
+      }),
+    // The get floor is disposed first-come: it closes the shared pool.
+    dispose: kind === "get" ? () => dispatcher.close() : async () => {}
+  })
+  const lyzr = Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: origin }))
+  // The floor's work in one Effect.promise: what crossing into Effect 4 once per request costs.
+  const promiseGet = Effect.promise(async () => {
+    const response = await dispatcher.request({ origin, path: getPath, method: "GET", headers })
+    const json: unknown = JSON.parse(await response.body.text())
+    if (response.statusCode !== 200 || !isSession(json)) throw new Error("bench: Effect.promise get")
+  })
+  const empty = ManagedRuntime.make(Layer.empty)
+  return [
+    floor("get"),
+    {
+      name: "the floor's get in one Effect.promise (Effect 4)",
+      kind: "get",
+      run: (n, c) => empty.runPromise(effectPool(n, c, promiseGet)),
+      dispose: () => empty.dispose()
+    },
+    effect4Contender(
+      "effect4-node NodeLyzr get()",
+      "get",
+      lyzr,
+      Effect.flatMap(AgentSessions, (s) => s.get(agentId, sessionId))
+    ),
+    floor("list"),
+    effect4Contender(
+      "effect4-node NodeLyzr list()",
+      "list",
+      lyzr,
+      Effect.flatMap(AgentSessions, (s) => s.list(agentId))
+    )
+  ]
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const log = (line: string) => console.log(`[bench:effect4] ${line}`)
+
+const server = await startServer({ [getPath]: JSON.stringify(seedSession), [listPath]: JSON.stringify(seedList) })
+const contenders = make(server.origin)
+try {
+  log(
+    `Node ${process.version}, server at ${server.origin}; ${config.rounds} rounds at concurrency ${
+      concurrencies.join(", ")
+    }`
+  )
+  for (const contender of contenders) {
+    for (const c of concurrencies) await contender.run(Math.ceil(config.warmup / concurrencies.length), c)
+  }
+  const wall = contenders.map(() => new Map<number, Array<number>>())
+  const cpu = contenders.map(() => new Map<number, Array<number>>())
+  const push = (map: Map<number, Array<number>>, key: number, value: number) =>
+    map.set(key, [...(map.get(key) ?? []), value])
+  for (let round = 0; round < config.rounds; round++) {
+    for (const c of concurrencies) {
+      const n = config.requests[c]!
+      for (let k = 0; k < contenders.length; k++) {
+        const i = (k + round) % contenders.length
+        const before = process.cpuUsage()
+        const start = performance.now()
+        await contenders[i]!.run(n, c)
+        const millis = performance.now() - start
+        const used = process.cpuUsage(before)
+        push(wall[i]!, c, (millis * 1000) / n)
+        push(cpu[i]!, c, (used.user + used.system) / n)
+      }
+    }
+    log(`round ${round + 1}/${config.rounds} done`)
+  }
+  const floorOf = (kind: Contender["kind"]) =>
+    contenders.findIndex((x) => x.kind === kind && x.name.startsWith("floor"))
+  const rows: Array<string> = [
+    "| contender | concurrency | CPU µs/request | CPU ratio to floor | wall µs/request | wall ratio to floor |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |"
+  ]
+  for (const c of concurrencies) {
+    contenders.forEach((contender, i) => {
+      const f = floorOf(contender.kind)
+      const ratio = (own: ReadonlyArray<number>, base: ReadonlyArray<number>) =>
+        median(own.map((value, round) => value / base[round]!))
+      const cpuOwn = cpu[i]!.get(c)!
+      const wallOwn = wall[i]!.get(c)!
+      rows.push(
+        `| ${contender.name} | ${c} | ${median(cpuOwn).toFixed(1)} | ${ratio(cpuOwn, cpu[f]!.get(c)!).toFixed(2)}x | ${
+          median(wallOwn).toFixed(1)
+        } | ${ratio(wallOwn, wall[f]!.get(c)!).toFixed(2)}x |`
+      )
+    })
+  }
+  console.log(`\n${rows.join("\n")}\n`)
+  log("ratios are medians of per-round ratios; CPU is this process's user + system time (the client's own cost)")
+} finally {
+  for (const contender of contenders) await contender.dispose()
+  server.stop()
+}
