@@ -13,7 +13,9 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Context, Effect, Layer } from "effect"
+import * as UrlParams from "@effect/platform/UrlParams"
+import { Context, Effect, type Fiber, Layer } from "effect"
+import { markAttemptClient } from "./internal/attemptClient.ts"
 
 /**
  * One attempt's limits.
@@ -29,7 +31,11 @@ import { Context, Effect, Layer } from "effect"
  * @category models
  */
 export interface Attempt {
-  /** Aborts when the attempt's deadline passes (its reason is a `TimeoutError` DOMException). */
+  /**
+   * Aborts when the attempt's deadline passes (its reason is a `TimeoutError` DOMException), and when
+   * the attempt ends without success (failed or interrupted), which cancels a request still in flight
+   * and drops a body left unread. A client needs no signal of its own for core's requests.
+   */
   readonly signal: AbortSignal
   /** Bodies past this many bytes fail with {@link BodyTooLarge} as the cause. */
   readonly maxResponseBytes: number
@@ -145,14 +151,101 @@ const capped = (response: Response, maxBytes: number): Response => {
   }
 }
 
-const anySignal = (a: AbortSignal, b: AbortSignal | undefined): AbortSignal =>
-  b === undefined ? a : AbortSignal.any([a, b])
+/**
+ * An `HttpClient` with a short path for core's requests: a request executed under
+ * {@link CurrentAttempt} goes straight to `attempt`, with the attempt's signal as its only signal (no
+ * `AbortController`, span or `FinalizationRegistry` entry per request: core aborts that signal when
+ * the attempt ends without success, which cancels the request and drops an unread body). Every other
+ * request goes to `otherwise`, usually an `HttpClient.make` client with the platform's semantics.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
+ * import { Transport } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const send = (url: URL, init: RequestInit) => fetch(url, { ...init, redirect: "manual" })
+ * const client = Transport.makeClient({
+ *   attempt: (request, url, attempt) =>
+ *     Effect.tryPromise({
+ *       try: () => send(url, { headers: request.headers, signal: attempt.signal }),
+ *       catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+ *     }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response))),
+ *   otherwise: HttpClient.make((request, url, signal) =>
+ *     Effect.tryPromise({
+ *       try: () => send(url, { headers: request.headers, signal }),
+ *       catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+ *     }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeClient = (options: {
+  readonly attempt: (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    attempt: Attempt,
+    fiber: Fiber.RuntimeFiber<unknown, unknown>
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+  readonly otherwise: HttpClient.HttpClient
+}): HttpClient.HttpClient => {
+  const { attempt: send, otherwise } = options
+  return markAttemptClient(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) =>
+      Effect.flatMap(
+        effect,
+        (request) =>
+          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+            const attempt = fiber.currentContext.unsafeMap.get(attemptKey) as Attempt | undefined
+            if (attempt === undefined) return otherwise.execute(request)
+            const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+            return url._tag === "Left"
+              ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+              : send(request, url.right, attempt, fiber)
+          })
+      ),
+    Effect.succeed
+  ))
+}
+
+/** The runtime's `fetch` and the `RequestInit` in context, as the platform's fetch client reads them. */
+const fetchOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+  const context = fiber.currentContext.unsafeMap
+  return {
+    fetch: (context.get(FetchHttpClient.Fetch.key) ?? globalThis.fetch) as typeof globalThis.fetch,
+    init: (context.get(FetchHttpClient.RequestInit.key) ?? {}) as RequestInit
+  }
+}
+
+const sendFetch = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  signal: AbortSignal,
+  maxBytes: number | undefined
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+  const { fetch, init } = fetchOf(fiber)
+  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+    fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal }).then(
+      (response) =>
+        resume(Effect.succeed(HttpClientResponse.fromWeb(
+          request,
+          maxBytes === undefined ? response : capped(response, maxBytes)
+        ))),
+      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    )
+  })
+}
 
 /**
  * An `HttpClient` on the runtime's `fetch` that honours {@link CurrentAttempt}: the attempt's signal
  * aborts the request and its body, and the body is capped. It reads `FetchHttpClient.Fetch` and
  * `FetchHttpClient.RequestInit` from context as the platform's fetch client does, and never follows
- * redirects itself (core checks each one).
+ * redirects itself (core checks each one). Built with {@link makeClient}: requests outside an attempt
+ * get `HttpClient.make`'s semantics (abort on interruption, unread bodies released).
  *
  * @example
  * ```ts
@@ -166,27 +259,9 @@ const anySignal = (a: AbortSignal, b: AbortSignal | undefined): AbortSignal =>
  * @since 0.1.0
  * @category constructors
  */
-export const fetchClient: HttpClient.HttpClient = HttpClient.make((request, url, signal, fiber) => {
-  const context = fiber.currentContext.unsafeMap
-  const fetch: typeof globalThis.fetch = context.get(FetchHttpClient.Fetch.key) ?? globalThis.fetch
-  const init: RequestInit = context.get(FetchHttpClient.RequestInit.key) ?? {}
-  const attempt = context.get(attemptKey) as Attempt | undefined
-  return Effect.tryPromise({
-    try: () =>
-      fetch(url, {
-        ...init,
-        method: request.method,
-        headers: request.headers,
-        redirect: "manual",
-        signal: anySignal(signal, attempt?.signal)
-      }),
-    catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
-  }).pipe(Effect.map((response) =>
-    HttpClientResponse.fromWeb(
-      request as HttpClientRequest.HttpClientRequest,
-      attempt === undefined ? response : capped(response, attempt.maxResponseBytes)
-    )
-  ))
+export const fetchClient: HttpClient.HttpClient = makeClient({
+  attempt: (request, url, attempt, fiber) => sendFetch(request, url, fiber, attempt.signal, attempt.maxResponseBytes),
+  otherwise: HttpClient.make((request, url, signal, fiber) => sendFetch(request, url, fiber, signal, undefined))
 })
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AgentSessions, type AgentSessionsOptions } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { ConfigError, Effect, Exit, Layer, Scope } from "effect"
+import { ConfigError, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { eventually, seedSession, sendJson, serve, testKey } from "./support.ts"
 
 const agent = "agt_customer_support"
@@ -228,6 +228,30 @@ describe("NodeLyzr.layer over loopback sockets", () => {
       const server = yield* serve((_req, res) => sendJson(res, 200, { ...seedSession, description: "x".repeat(4096) }))
       const error = yield* Effect.flip(get.pipe(Effect.provide(sessionsAt(server.url, { maxResponseBytes: 1024 }))))
       expect(error._tag).toBe("UnexpectedResponse")
+    }))
+
+  it.scopedLive("a declared body over maxResponseBytes is refused unread, and its socket closed at once", () =>
+    Effect.gen(function*() {
+      // Headers that promise 1 MiB, then nothing: waiting for the body (or for a GC) would hang the socket.
+      const server = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(1024 * 1024) })
+        res.write("{")
+      })
+      // The layer (and its pool) outlives the call: closing the pool would close the socket anyway.
+      const context = yield* Layer.build(sessionsAt(server.url, { maxResponseBytes: 1024 }))
+      const error = yield* Effect.flip(get.pipe(Effect.provide(context)))
+      expect(error._tag).toBe("UnexpectedResponse")
+      expect(yield* eventually(() => server.sockets.size === 0)).toBe(true)
+    }))
+
+  it.scopedLive("an interrupted get() cancels its request: the socket is closed", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {})
+      const context = yield* Layer.build(sessionsAt(server.url))
+      const fiber = yield* Effect.fork(get.pipe(Effect.provide(context)))
+      expect(yield* eventually(() => server.received.length === 1)).toBe(true)
+      yield* Fiber.interrupt(fiber)
+      expect(yield* eventually(() => server.sockets.size === 0)).toBe(true)
     }))
 
   // undici may open a second connection while the first finishes its response; it reuses both after.

@@ -415,3 +415,168 @@ const describeValue = (value: unknown): string =>
     : value === null
     ? "null"
     : typeof value
+
+/**
+ * The key under which a client's options may say where they came from (`"env"` when read from `LYZR_*`
+ * variables, `"flag"` from `lyzr-sessions` flags), so that the cores' messages name the variable or the
+ * flag instead of the option. Options without it are the user's own options. A registered symbol: both
+ * Effect lines and every copy of this package read the same one.
+ *
+ * @example
+ * ```ts
+ * import { Settings } from "@lyzr-effect/wire"
+ *
+ * // options built from CLI flags: a bad base URL is reported as `--base-url: ...`
+ * const options = { apiKey: "sk-test", baseUrl: "ftp://example.com", [Settings.sourceKey]: "flag" as const }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const sourceKey: unique symbol = Symbol.for("@lyzr-effect/wire/Settings/source")
+
+/**
+ * The source recorded under {@link sourceKey} in a set of options; `"option"` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { Settings } from "@lyzr-effect/wire"
+ *
+ * Settings.sourceOf({ apiKey: "sk-test" }) // "option"
+ * Settings.sourceOf({ apiKey: "sk-test", [Settings.sourceKey]: "env" }) // "env"
+ * ```
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const sourceOf = (options: object): Source => {
+  const source = (options as { readonly [sourceKey]?: unknown })[sourceKey]
+  return source === "env" || source === "flag" ? source : "option"
+}
+
+/**
+ * The settings read from `LYZR_*` values, checked where a value alone can be checked (the base URL is
+ * checked by the client, with `allowInsecureHttp`). `undefined` where the variable is not set.
+ *
+ * @example
+ * ```ts
+ * import type { Settings } from "@lyzr-effect/wire"
+ *
+ * const read: Settings.EnvSettings = {
+ *   apiKey: "sk-test",
+ *   baseUrl: undefined,
+ *   timeoutMillis: 10_000,
+ *   maxRetries: undefined,
+ *   allowInsecureHttp: false
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EnvSettings {
+  readonly apiKey: string
+  readonly baseUrl: string | undefined
+  readonly timeoutMillis: number | undefined
+  readonly maxRetries: number | undefined
+  readonly allowInsecureHttp: boolean
+}
+
+const booleanWords: Readonly<Record<string, boolean>> = {
+  true: true,
+  yes: true,
+  on: true,
+  "1": true,
+  false: false,
+  no: false,
+  off: false,
+  "0": false
+}
+
+/** A variable's value as text: strings as they are, numbers and booleans (Workers `[vars]`) as written. */
+const envText = (value: unknown): string | undefined =>
+  typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : undefined
+
+/**
+ * Reads the `LYZR_*` variables through `lookup` (a Worker's `env` bindings, `Deno.env.get`, a map)
+ * without Effect `Config`: the key is required, the timeout is milliseconds or a duration, retries a
+ * whole number of at least 0, `LYZR_ALLOW_INSECURE_HTTP` one of true/false, yes/no, on/off, 1/0 (as
+ * Effect's `Config.boolean` reads it, also in capitals). Surrounding spaces are ignored; numbers and
+ * booleans are read as their text. Messages name the variables; none contains the key.
+ *
+ * @example
+ * ```ts
+ * import { Settings } from "@lyzr-effect/wire"
+ *
+ * const env: Record<string, string> = { LYZR_API_KEY: "sk-test", LYZR_TIMEOUT: "10 seconds" }
+ * const read = Settings.readEnv((name) => env[name])
+ * // { _tag: "Valid", value: { apiKey: "sk-test", timeoutMillis: 10000, ... } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const readEnv = (lookup: (name: string) => unknown): Checked<EnvSettings> => {
+  const key = checkApiKey(envText(lookup(names.apiKey.env)), "env")
+  if (key._tag === "Invalid") return key
+  const baseUrl = envText(lookup(names.baseUrl.env))
+  let timeoutMillis: number | undefined
+  const timeout = envText(lookup(names.timeout.env))
+  if (timeout !== undefined) {
+    const checked = parseTimeout(timeout, "env")
+    if (checked._tag === "Invalid") return checked
+    timeoutMillis = checked.value
+  }
+  let maxRetries: number | undefined
+  const retries = envText(lookup(names.maxRetries.env))
+  if (retries !== undefined) {
+    const trimmed = retries.trim()
+    const checked = checkCount("maxRetries", /^\d+$/.test(trimmed) ? Number(trimmed) : retries, 0, "env")
+    if (checked._tag === "Invalid") return checked
+    maxRetries = checked.value
+  }
+  let allowInsecureHttp = false
+  const insecure = envText(lookup(names.allowInsecureHttp.env))
+  if (insecure !== undefined) {
+    const word = insecure.trim().toLowerCase()
+    if (!Object.hasOwn(booleanWords, word)) {
+      return invalid(
+        "allowInsecureHttp",
+        "env",
+        `must be true or false (or yes/no, on/off, 1/0), got ${JSON.stringify(shorten(insecure))}`
+      )
+    }
+    allowInsecureHttp = booleanWords[word]!
+  }
+  return valid({ apiKey: key.value, baseUrl, timeoutMillis, maxRetries, allowInsecureHttp })
+}
+
+/**
+ * The `LYZR_*` values of `env` as one string: equal strings for equal settings, so a cache of what was
+ * built from them sees a rotated secret at once. It holds the key: keep it in memory, never print it.
+ *
+ * @example
+ * ```ts
+ * import { Settings } from "@lyzr-effect/wire"
+ *
+ * Settings.envKey({ LYZR_API_KEY: "a" }) === Settings.envKey({ LYZR_API_KEY: "b" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const envKey = (env: object): string => {
+  let out = ""
+  for (const name of envNames) {
+    const value: unknown = (env as Record<string, unknown>)[name]
+    // Each value with its type and length, so no two sets of values give the same string (a value
+    // cannot pass for the next one); 5000 and "5000" read alike, but nothing is lost by telling them apart.
+    const text = String(value)
+    out += value === undefined ? "u;" : `${typeof value}:${text.length}:${text};`
+  }
+  return out
+}

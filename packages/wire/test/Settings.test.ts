@@ -408,3 +408,105 @@ describe("Settings.checkCount", () => {
     expect(invalid(Settings.checkCount("maxRedirects", -1, 0, "option")).setting).toBe("maxRedirects")
   })
 })
+
+describe("Settings.readEnv", () => {
+  const read = (env: Record<string, unknown>) => Settings.readEnv((name) => env[name])
+
+  it("reads every LYZR_* variable, numbers and booleans as their text", () => {
+    expect(valid(read({
+      LYZR_API_KEY: "sk-test",
+      LYZR_BASE_URL: "http://127.0.0.1:8080",
+      LYZR_TIMEOUT: 1500,
+      LYZR_MAX_RETRIES: " 3 ",
+      LYZR_ALLOW_INSECURE_HTTP: true
+    }))).toEqual({
+      apiKey: "sk-test",
+      baseUrl: "http://127.0.0.1:8080",
+      timeoutMillis: 1500,
+      maxRetries: 3,
+      allowInsecureHttp: true
+    })
+  })
+
+  it("leaves unset variables undefined and insecure http off", () => {
+    expect(valid(read({ LYZR_API_KEY: "sk-test" }))).toEqual({
+      apiKey: "sk-test",
+      baseUrl: undefined,
+      timeoutMillis: undefined,
+      maxRetries: undefined,
+      allowInsecureHttp: false
+    })
+  })
+
+  it("reads durations and every boolean word Effect's Config.boolean reads", () => {
+    expect(valid(read({ LYZR_API_KEY: "k", LYZR_TIMEOUT: "10 seconds" })).timeoutMillis).toBe(10_000)
+    for (
+      const [word, value] of [["yes", true], ["ON", true], ["1", true], ["no", false], ["off", false], ["0", false]]
+    ) {
+      expect(valid(read({ LYZR_API_KEY: "k", LYZR_ALLOW_INSECURE_HTTP: word })).allowInsecureHttp).toBe(value)
+    }
+  })
+
+  it("names the variable in each refusal, and never quotes the key", () => {
+    const key = "sk-secret-\r\n-value"
+    const cases: ReadonlyArray<[Record<string, unknown>, string]> = [
+      [{}, "LYZR_API_KEY: is not set"],
+      [{ LYZR_API_KEY: key }, "LYZR_API_KEY: the API key contains a line break (CR or LF)"],
+      [{ LYZR_API_KEY: "k", LYZR_TIMEOUT: "soon" }, "LYZR_TIMEOUT: must be milliseconds"],
+      [{ LYZR_API_KEY: "k", LYZR_MAX_RETRIES: "-1" }, "LYZR_MAX_RETRIES: must be a whole number of at least 0"],
+      [{ LYZR_API_KEY: "k", LYZR_MAX_RETRIES: "2.5" }, "LYZR_MAX_RETRIES: must be a whole number of at least 0"],
+      [{ LYZR_API_KEY: "k", LYZR_ALLOW_INSECURE_HTTP: "maybe" }, "LYZR_ALLOW_INSECURE_HTTP: must be true or false"]
+    ]
+    for (const [env, message] of cases) {
+      const refused = invalid(read(env))
+      expect(refused.message).toContain(message)
+      expect(refused.message).not.toContain("sk-secret")
+    }
+  })
+
+  it("ignores a binding that is neither text, number nor boolean (a KV namespace, a service)", () => {
+    expect(invalid(read({ LYZR_API_KEY: { get: () => "k" } })).message).toBe("LYZR_API_KEY: is not set")
+  })
+})
+
+describe("Settings.envKey", () => {
+  // Few characters, the separators among them, so that equal values and near-collisions are common.
+  const text = fc.array(fc.constantFrom("a", "1", ":", ";", "u", "\u0000"), { maxLength: 4 }).map((cs) => cs.join(""))
+  const value = fc.option(fc.oneof(text, fc.integer({ min: 0, max: 2 }), fc.boolean()), { nil: undefined })
+  const env = fc.record({
+    LYZR_API_KEY: value,
+    LYZR_BASE_URL: value,
+    LYZR_TIMEOUT: value,
+    LYZR_MAX_RETRIES: value,
+    LYZR_ALLOW_INSECURE_HTTP: value
+  })
+
+  it("is equal exactly when every LYZR_* value is", () => {
+    // b is a with one value replaced: often equal, often one value apart.
+    const pair = fc.tuple(env, fc.constantFrom(...Settings.envNames), value).map(([a, name, v]) =>
+      [a, { ...a, [name]: v }] as const
+    )
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        const same = Settings.envNames.every((name) =>
+          (a as Record<string, unknown>)[name] === (b as Record<string, unknown>)[name]
+        )
+        expect(Settings.envKey(a) === Settings.envKey(b)).toBe(same)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("ignores every other binding", () => {
+    expect(Settings.envKey({ LYZR_API_KEY: "k", OTHER: "x" })).toBe(Settings.envKey({ LYZR_API_KEY: "k" }))
+  })
+})
+
+describe("Settings.sourceOf", () => {
+  it("reads the source under sourceKey, and calls anything else the user's own options", () => {
+    expect(Settings.sourceOf({ [Settings.sourceKey]: "env" })).toBe("env")
+    expect(Settings.sourceOf({ [Settings.sourceKey]: "flag" })).toBe("flag")
+    expect(Settings.sourceOf({ [Settings.sourceKey]: "elsewhere" })).toBe("option")
+    expect(Settings.sourceOf({})).toBe("option")
+  })
+})

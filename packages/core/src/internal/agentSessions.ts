@@ -22,25 +22,26 @@ import {
   Redacted,
   Schedule,
   Schema,
-  type Tracer
+  Tracer
 } from "effect"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
 import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
 import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
+import { isAttemptClient } from "./attemptClient.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 
 /**
- * Marks options read from `LYZR_*` variables (by `AgentSessions.config`), so that messages name the
- * variables rather than the options.
+ * Marks options read from `LYZR_*` variables (by `AgentSessions.config` and the Workers adapter) or
+ * from CLI flags, so that messages name the variables or flags rather than the options. The wire's
+ * symbol: the same for both Effect lines and the CLI.
  */
-export const settingsSource: unique symbol = Symbol.for("@lyzr-effect/core/settingsSource")
+export const settingsSource: typeof Settings.sourceKey = Settings.sourceKey
 
 /** The source a set of options came from. */
-export const sourceOf = (options: AgentSessionsOptions): Settings.Source =>
-  (options as { readonly [settingsSource]?: Settings.Source })[settingsSource] ?? "option"
+export const sourceOf = (options: AgentSessionsOptions): Settings.Source => Settings.sourceOf(options)
 
 const refuse = (checked: { readonly name: string; readonly message: string }) =>
   Effect.fail(ConfigError.InvalidData([checked.name], checked.message))
@@ -147,10 +148,11 @@ export const make = (
         ...Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit)),
         redirect: "manual"
       }
-      const client = (yield* HttpClient.HttpClient).pipe(
+      const given = yield* HttpClient.HttpClient
+      const client = (isAttemptClient(given) ? given : HttpClient.withTracerDisabledWhen(given, () => true)).pipe(
         // One span per call, ours: the platform's client span records response headers verbatim (a
-        // server echoing the key would put it in traces) and costs a second span per attempt.
-        HttpClient.withTracerDisabledWhen(() => true),
+        // server echoing the key would put it in traces) and costs a second span per attempt. A client
+        // of `Transport.makeClient` makes no span for core's requests, so it needs no disabling.
         options.transformClient ?? ((client) => client)
       )
       // The headers, built once; each request only sets its URL.
@@ -328,22 +330,32 @@ export const make = (
             timeoutMillis
           )
           const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes }
+          // One change of context per attempt: the fetch options, the limits and the call's span as parent.
           return Effect.mapInputContext(
             request(url, 0, endpoint, decode, span, controller.signal),
             (context: Context.Context<never>) =>
               Context.add(
-                Context.add(context, FetchHttpClient.RequestInit, requestInit),
+                Context.add(Context.add(context, FetchHttpClient.RequestInit, requestInit), Tracer.ParentSpan, span),
                 CoreTransport.CurrentAttempt,
                 limits
               )
-          ).pipe(Effect.ensuring(Effect.sync(() => clearTimeout(timer))))
+          ).pipe(Effect.onExit((exit) =>
+            Effect.sync(() => {
+              clearTimeout(timer)
+              // An attempt that did not succeed may leave a request in flight or a body unread: the
+              // client gives core's requests no signal of its own (Transport.makeClient), so end them here.
+              if (exit._tag === "Failure") controller.abort(new DOMException("the attempt ended", "AbortError"))
+            })
+          ))
         }
         return request(url, 0, endpoint, decode, span, undefined).pipe(
           Effect.timeoutFail({
             duration: timeout,
             onTimeout: () => fromRecord(redactor.record(ErrorRecord.timedOut(url, timeoutMillis, timeoutName)))
           }),
-          Effect.provideService(FetchHttpClient.RequestInit, requestInit)
+          Effect.mapInputContext((context: Context.Context<never>) =>
+            Context.add(Context.add(context, FetchHttpClient.RequestInit, requestInit), Tracer.ParentSpan, span)
+          )
         )
       }
 
@@ -357,34 +369,38 @@ export const make = (
         const path = endpoint.path(args)
         if (typeof path !== "string") {
           return fail(path).pipe(
-            Effect.withSpan(endpoint.spanName, { kind: "client", attributes: { ...attributes, "lyzr.attempts": 0 } })
+            Effect.withSpan(endpoint.spanName, {
+              kind: "client",
+              attributes: { ...attributes, "lyzr.attempts": 0 },
+              captureStackTrace: false
+            })
           )
         }
         return Effect.useSpan(endpoint.spanName, {
           kind: "client",
-          attributes: { ...attributes, "http.request.method": "GET", "url.path": path }
+          attributes: { ...attributes, "http.request.method": "GET", "url.path": path },
+          // The caller's stack is not the span's business, and capturing it costs a microsecond a call.
+          captureStackTrace: false
         }, (span) => {
           const url = new URL(prefix + path)
           let attempts = 1
           span.attribute("lyzr.attempts", 1)
-          return Effect.withParentSpan(
-            Effect.catchAll(attempt(url, endpoint, decode, span), (first) => {
-              // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
-              let pending: Errors.AgentSessionsError | undefined = first
-              const again = Effect.suspend(() => {
-                if (pending !== undefined) {
-                  const error = pending
-                  pending = undefined
-                  return Effect.fail(error)
-                }
-                attempts++
-                span.attribute("lyzr.attempts", attempts)
-                return attempt(url, endpoint, decode, span)
-              })
-              return Effect.retry(again, logged(endpoint.spanName, policy, () => attempts))
-            }),
-            span
-          )
+          // Each attempt runs under the span (see `attempt`); the retry driver, off the happy path, too.
+          return Effect.catchAll(attempt(url, endpoint, decode, span), (first) => {
+            // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
+            let pending: Errors.AgentSessionsError | undefined = first
+            const again = Effect.suspend(() => {
+              if (pending !== undefined) {
+                const error = pending
+                pending = undefined
+                return Effect.fail(error)
+              }
+              attempts++
+              span.attribute("lyzr.attempts", attempts)
+              return attempt(url, endpoint, decode, span)
+            })
+            return Effect.withParentSpan(Effect.retry(again, logged(endpoint.spanName, policy, () => attempts)), span)
+          })
         })
       }
 

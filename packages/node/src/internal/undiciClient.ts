@@ -47,33 +47,61 @@ const toBody = (body: HttpBody.HttpBody): RequestBody => {
   }
 }
 
-/** Builds an `HttpClient` that sends every request through `dispatcher`. */
+const send = (
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  signal: AbortSignal,
+  maxBytes: number | undefined
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+    let body: RequestBody
+    try {
+      body = toBody(request.body)
+    } catch (cause) {
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
+      return
+    }
+    dispatcher.request({
+      method: request.method as Dispatcher.HttpMethod,
+      origin: url.origin,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      body,
+      signal
+    }).then(
+      (source) => {
+        const response = new UndiciResponse(request, source, maxBytes)
+        // Core's requests (a cap is set): a body whose declared length is within the cap is read before the
+        // response is handed over, so the call resumes once instead of twice. Its failure (a reset, the
+        // deadline) is kept for `text`, where core reads it as a failure of the body.
+        if (maxBytes === undefined || !response.declaredWithin(maxBytes)) return resume(Effect.succeed(response))
+        source.body.text().then(
+          (text) => {
+            response.preread = true
+            response.cachedText = Effect.succeed(text)
+            resume(Effect.succeed(response))
+          },
+          (cause) => {
+            response.preread = true
+            response.cachedText = Effect.fail(response.decodeError(cause))
+            resume(Effect.succeed(response))
+          }
+        )
+      },
+      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    )
+  })
+
+/**
+ * Builds an `HttpClient` that sends every request through `dispatcher`. Core's requests take the short
+ * path of `Transport.makeClient` (the attempt's signal, its body cap); any other request gets
+ * `HttpClient.make`'s semantics.
+ */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal, fiber) => {
-    // Core's attempt, when it runs this client: its deadline aborts the request and the body, its cap
-    // bounds the body.
-    const attempt = fiber.currentContext.unsafeMap.get(Transport.CurrentAttempt.key) as Transport.Attempt | undefined
-    return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-      let body: RequestBody
-      try {
-        body = toBody(request.body)
-      } catch (cause) {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
-        return
-      }
-      const options: Dispatcher.RequestOptions = {
-        method: request.method as Dispatcher.HttpMethod,
-        origin: url.origin,
-        path: url.pathname + url.search,
-        headers: request.headers,
-        body,
-        signal: attempt === undefined ? signal : AbortSignal.any([signal, attempt.signal])
-      }
-      dispatcher.request(options).then(
-        (source) => resume(Effect.succeed(new UndiciResponse(request, source, attempt?.maxResponseBytes))),
-        (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-      )
-    })
+  Transport.makeClient({
+    attempt: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt.maxResponseBytes),
+    otherwise: HttpClient.make((request, url, signal) => send(dispatcher, request, url, signal, undefined))
   })
 
 /**
@@ -132,7 +160,13 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return Option.none()
   }
 
-  private decodeError(cause: unknown) {
+  /** Whether the body's declared length (uncompressed) is within `max` bytes. */
+  declaredWithin(max: number): boolean {
+    const declared = Number(this.source.headers["content-length"] ?? Number.NaN)
+    return Number.isFinite(declared) && declared <= max && this.source.headers["content-encoding"] === undefined
+  }
+
+  decodeError(cause: unknown) {
     return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
   }
 
@@ -148,7 +182,11 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     })
   }
 
-  private cachedText: Effect.Effect<string, HttpClientError.ResponseError> | undefined
+  /** Whether `send` read the body before handing the response over (then `text` holds it). */
+  preread = false
+
+  /** The body as text, once read (or set by `send` when it read the body first). */
+  cachedText: Effect.Effect<string, HttpClientError.ResponseError> | undefined
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     if (this.cachedText !== undefined) return this.cachedText
     let promise: Promise<string> | undefined
@@ -159,11 +197,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   private readText(): Promise<string> {
     const max = this.maxBytes
     const body = this.source.body
-    if (max === undefined) return body.text()
-    const declared = Number(this.source.headers["content-length"] ?? Number.NaN)
-    if (Number.isFinite(declared) && declared <= max && this.source.headers["content-encoding"] === undefined) {
-      return body.text()
-    }
+    if (max === undefined || this.declaredWithin(max)) return body.text()
     return new Promise<string>((resolve, reject) => {
       const decoder = new TextDecoder()
       let total = 0
@@ -197,6 +231,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    if (this.preread) return Effect.map(this.text, (text) => new TextEncoder().encode(text).buffer as ArrayBuffer)
     return this.consume((body) => body.arrayBuffer())
   }
 
@@ -205,6 +240,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    if (this.preread) return Stream.fromEffect(Effect.map(this.text, (text) => new TextEncoder().encode(text)))
     return Stream.fromAsyncIterable(
       this.source.body as AsyncIterable<Uint8Array>,
       (cause) => this.decodeError(cause)

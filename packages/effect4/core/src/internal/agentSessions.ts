@@ -16,14 +16,14 @@ import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 
 /**
- * Marks options read from `LYZR_*` variables (by `AgentSessions.config`), so that messages name the
- * variables rather than the options.
+ * Marks options read from `LYZR_*` variables (by `AgentSessions.config` and the Workers adapter) or
+ * from CLI flags, so that messages name the variables or flags rather than the options. The wire's
+ * symbol: the same for both Effect lines and the CLI.
  */
-export const settingsSource: unique symbol = Symbol.for("@lyzr-effect/effect4-core/settingsSource")
+export const settingsSource: typeof Settings.sourceKey = Settings.sourceKey
 
 /** The source a set of options came from. */
-export const sourceOf = (options: AgentSessionsOptions): Settings.Source =>
-  (options as { readonly [settingsSource]?: Settings.Source })[settingsSource] ?? "option"
+export const sourceOf = (options: AgentSessionsOptions): Settings.Source => Settings.sourceOf(options)
 
 /**
  * A `ConfigError` whose message is exactly `message` (the wire's, which names the option or variable).
