@@ -1,19 +1,27 @@
 /**
  * The Workers adapter: core's `AgentSessions` over the runtime's `fetch`, configured from `env`
- * bindings, and a `fetch` handler that builds everything it needs inside each request.
+ * bindings, and a `fetch` handler that runs each request on a fiber and scheduler of its own, with the
+ * service built once per set of bindings.
  */
-import { AgentSessions, AgentSessionsError, type AgentSessionsOptions, Transport } from "@lyzr-effect/core"
+import {
+  AgentSessions,
+  AgentSessionsError,
+  type AgentSessionsOptions,
+  type AgentSessionsService,
+  Transport
+} from "@lyzr-effect/core"
 import { Settings } from "@lyzr-effect/wire"
 import {
   Cause,
   ConfigError,
-  ConfigProvider,
   Context,
   Duration,
   Effect,
+  Either,
   Exit,
   Layer,
   Option,
+  Redacted,
   Runtime,
   Scheduler
 } from "effect"
@@ -28,24 +36,43 @@ export class ExecutionContext extends Context.Tag("@lyzr-effect/cloudflare/Execu
   WorkerContext
 >() {}
 
-/** The bindings read, in the order `AgentSessions.config` names them. */
-export const bindingNames: ReadonlyArray<string> = Settings.envNames
-
 /**
- * A `ConfigProvider` over the `LYZR_*` bindings only. Secrets and plain vars are strings; a var declared
- * as a number or boolean in `wrangler.toml` arrives as one, and is read as its text. Every other binding
- * (KV, services, ...) is never touched.
+ * The options the `LYZR_*` bindings give, read without Effect `Config` (the wire's reader, with the
+ * rules of `AgentSessions.config`). Secrets and plain vars are strings; a var declared as a number or
+ * boolean in `wrangler.toml` arrives as one and is read as its text. No other binding is touched.
+ * Marked as read from variables, so that every message names the binding.
  */
-export const configProvider = (env: object): ConfigProvider.ConfigProvider => {
-  const map = new Map<string, string>()
-  for (const name of bindingNames) {
-    const value: unknown = (env as Record<string, unknown>)[name]
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      map.set(name, String(value))
-    }
+export const optionsFromEnv = (env: object): Either.Either<AgentSessionsOptions, ConfigError.ConfigError> => {
+  const bindings = env as Record<string, unknown>
+  const read = Settings.readEnv((name) => bindings[name])
+  if (read._tag === "Invalid") {
+    return Either.left(
+      bindings[read.name] === undefined
+        ? ConfigError.MissingData([read.name], read.message)
+        : ConfigError.InvalidData([read.name], read.message)
+    )
   }
-  return ConfigProvider.fromMap(map)
+  const settings = read.value
+  return Either.right({
+    apiKey: Redacted.make(settings.apiKey),
+    baseUrl: settings.baseUrl,
+    timeout: settings.timeoutMillis,
+    maxRetries: settings.maxRetries,
+    allowInsecureHttp: settings.allowInsecureHttp,
+    [Settings.sourceKey]: "env"
+  } as AgentSessionsOptions)
 }
+
+/** The service from the bindings (and `overrides`), over the runtime's `fetch`. */
+const makeFromEnv = (
+  env: object,
+  overrides: Partial<AgentSessionsOptions> | undefined
+): Effect.Effect<AgentSessionsService, ConfigError.ConfigError> =>
+  // Suspended: the bindings are read inside the fiber that builds the service, not before it starts.
+  Effect.suspend(() => optionsFromEnv(env)).pipe(
+    Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides })),
+    Effect.provide(Transport.layerFetch)
+  )
 
 export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, ConfigError.ConfigError> =>
   AgentSessions.layer(options).pipe(Layer.provide(Transport.layerFetch))
@@ -53,14 +80,7 @@ export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions,
 export const layerEnv = (
   env: object,
   overrides?: Partial<AgentSessionsOptions>
-): Layer.Layer<AgentSessions, ConfigError.ConfigError> =>
-  Layer.effect(
-    AgentSessions,
-    AgentSessions.config.pipe(
-      Effect.withConfigProvider(configProvider(env)),
-      Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides }))
-    )
-  ).pipe(Layer.provide(Transport.layerFetch))
+): Layer.Layer<AgentSessions, ConfigError.ConfigError> => Layer.effect(AgentSessions, makeFromEnv(env, overrides))
 
 export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
   AgentSessionsError.members.some((constructor) => u instanceof constructor)
@@ -132,28 +152,50 @@ const responseFor = (cause: Cause.Cause<unknown>): Effect.Effect<Response> => {
 
 export interface HandlerOptions<Env> {
   readonly layer?: ((env: Env) => Layer.Layer<AgentSessions, ConfigError.ConfigError>) | undefined
+  readonly overrides?: Partial<AgentSessionsOptions> | undefined
 }
+
+/** How many sets of bindings a handler keeps a service for (a rotated secret adds one). */
+export const cachedServices = 8
 
 export const handler = <Env extends object, Ctx extends WorkerContext, E>(
   f: (request: Request, env: Env, ctx: Ctx) => Effect.Effect<Response, E, AgentSessions | ExecutionContext>,
   options: HandlerOptions<Env> = {}
-): (request: Request, env: Env, ctx: Ctx) => Promise<Response> =>
-(request, env, ctx) => {
-  // Everything below is built for this request and dropped with it: the layer (and so the service and
-  // its HttpClient) and a scheduler of its own, so no queue, promise or socket is shared with another
-  // request, and a request that workerd cancels half-way leaves nothing behind for the next one.
-  const program = Effect.suspend(() => f(request, env, ctx)).pipe(
-    Effect.provide(options.layer === undefined ? layerEnv(env) : options.layer(env)),
-    Effect.provideService(ExecutionContext, ctx),
-    Effect.catchAllCause(responseFor),
-    Effect.withScheduler(new Scheduler.MixedScheduler(2048))
-  )
-  // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
-  return Effect.runPromiseExit(program, { signal: request.signal }).then((exit) =>
-    Exit.isSuccess(exit)
-      ? exit.value
-      : json(503, { error: { type: "Interrupted", message: "the request was cancelled" } })
-  )
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response> => {
+  const { layer: custom, overrides } = options
+  // Per handler, keyed by the LYZR_* binding values (so a rotated secret is used at once): the service
+  // built from them. It is pure data and closures over it, built synchronously and stored only once
+  // complete: the checked options, the redactor, the request template and a stateless fetch client. No
+  // fiber, promise, scope, socket or queue is in it, so no request can leave it half-built or poisoned.
+  const services = new Map<string, AgentSessionsService>()
+  const serviceFor = (env: Env): Effect.Effect<AgentSessionsService, ConfigError.ConfigError> => {
+    const key = Settings.envKey(env)
+    const cached = services.get(key)
+    if (cached !== undefined) return Effect.succeed(cached)
+    return Effect.tap(makeFromEnv(env, overrides), (service) =>
+      Effect.sync(() => {
+        if (services.size >= cachedServices) services.delete(services.keys().next().value!)
+        services.set(key, service)
+      }))
+  }
+  return (request, env, ctx) => {
+    // Built for this request and dropped with it: the fiber, its context and a scheduler of its own (so
+    // no queue or timer is shared with another request), and a custom `layer` when one is given.
+    const program = Effect.suspend(() => f(request, env, ctx)).pipe(
+      custom === undefined
+        ? Effect.provideServiceEffect(AgentSessions, serviceFor(env))
+        : Effect.provide(custom(env)),
+      Effect.provideService(ExecutionContext, ctx),
+      Effect.catchAllCause(responseFor),
+      Effect.withScheduler(new Scheduler.MixedScheduler(2048))
+    )
+    // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
+    return Effect.runPromiseExit(program, { signal: request.signal }).then((exit) =>
+      Exit.isSuccess(exit)
+        ? exit.value
+        : json(503, { error: { type: "Interrupted", message: "the request was cancelled" } })
+    )
+  }
 }
 
 export const waitUntil = <A, E, R>(

@@ -34,11 +34,14 @@ export interface StartOptions {
    * expect a Worker to log and assert what it logged. Without it, Miniflare prints the lines.
    */
   readonly output?: (line: string) => void
+  /** Opens workerd's inspector on a free port (see `inspector.ts`). */
+  readonly inspector?: boolean
 }
 
 export const start = async (workers: ReadonlyArray<WorkerSpec>, options: StartOptions = {}): Promise<Miniflare> => {
   const { output } = options
   const mf = new Miniflare({
+    ...(options.inspector === true ? { inspectorPort: 0 } : {}),
     ...(output === undefined ? {} : {
       handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
         createInterface(stdout).on("line", output)
