@@ -16,6 +16,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { Context, Effect, type Fiber, Layer } from "effect"
 import { markAttemptClient } from "./internal/attemptClient.ts"
+import { ReadResponse } from "./internal/readResponse.ts"
 
 /**
  * One attempt's limits.
@@ -135,11 +136,16 @@ export const capStream = (body: ReadableStream<Uint8Array>, maxBytes: number): R
 
 const nullBodyStatus = (status: number) => status === 101 || status === 204 || status === 205 || status === 304
 
+/** Whether the body's declared length (uncompressed) is within `maxBytes`. */
+const declaredWithin = (response: Response, maxBytes: number): boolean => {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  return Number.isFinite(declared) && declared <= maxBytes && !response.headers.has("content-encoding")
+}
+
 /** The response with a capped body, unless a declared length under the cap already bounds it. */
 const capped = (response: Response, maxBytes: number): Response => {
   if (response.body === null || nullBodyStatus(response.status)) return response
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
-  if (Number.isFinite(declared) && declared <= maxBytes && !response.headers.has("content-encoding")) return response
+  if (declaredWithin(response, maxBytes)) return response
   try {
     return new Response(capStream(response.body, maxBytes), {
       status: response.status,
@@ -230,11 +236,18 @@ const sendFetch = (
   const { fetch, init } = fetchOf(fiber)
   return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal }).then(
-      (response) =>
-        resume(Effect.succeed(HttpClientResponse.fromWeb(
-          request,
-          maxBytes === undefined ? response : capped(response, maxBytes)
-        ))),
+      (response) => {
+        if (maxBytes === undefined) return resume(Effect.succeed(HttpClientResponse.fromWeb(request, response)))
+        // Core's requests: a body whose declared length is within the cap is read before the response is
+        // handed over, so the call resumes once; its failure is kept for `text`, as a failure of the body.
+        if (response.body !== null && declaredWithin(response, maxBytes)) {
+          return response.text().then(
+            (text) => resume(Effect.succeed(new ReadResponse(request, response, { _tag: "Text", text }))),
+            (cause) => resume(Effect.succeed(new ReadResponse(request, response, { _tag: "Failed", cause })))
+          )
+        }
+        resume(Effect.succeed(HttpClientResponse.fromWeb(request, capped(response, maxBytes))))
+      },
       (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
     )
   })
