@@ -11,20 +11,8 @@ import {
   Transport
 } from "@lyzr-effect/core"
 import { Settings } from "@lyzr-effect/wire"
-import {
-  Cause,
-  ConfigError,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Exit,
-  Layer,
-  Option,
-  Redacted,
-  Runtime,
-  Scheduler
-} from "effect"
+import { Cause, ConfigError, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted, Runtime } from "effect"
+import { RequestScheduler } from "./requestScheduler.ts"
 
 /** The part of a Worker's `ExecutionContext` the adapter uses. */
 export interface WorkerContext {
@@ -168,35 +156,56 @@ export const handler = <Env extends object, Ctx extends WorkerContext, E>(
   // complete: the checked options, the redactor, the request template and a stateless fetch client. No
   // fiber, promise, scope, socket or queue is in it, so no request can leave it half-built or poisoned.
   const services = new Map<string, AgentSessionsService>()
-  const serviceFor = (env: Env): Effect.Effect<AgentSessionsService, ConfigError.ConfigError> => {
-    const key = Settings.envKey(env)
-    const cached = services.get(key)
-    if (cached !== undefined) return Effect.succeed(cached)
-    return Effect.tap(makeFromEnv(env, overrides), (service) =>
+  const build = (key: string, env: Env): Effect.Effect<AgentSessionsService, ConfigError.ConfigError> =>
+    Effect.tap(makeFromEnv(env, overrides), (service) =>
       Effect.sync(() => {
         if (services.size >= cachedServices) services.delete(services.keys().next().value!)
         services.set(key, service)
       }))
-  }
   return (request, env, ctx) => {
     // Built for this request and dropped with it: the fiber, its context and a scheduler of its own (so
     // no queue or timer is shared with another request), and a custom `layer` when one is given.
-    const program = Effect.suspend(() => f(request, env, ctx)).pipe(
-      custom === undefined
-        ? Effect.provideServiceEffect(AgentSessions, serviceFor(env))
-        : Effect.provide(custom(env)),
-      Effect.provideService(ExecutionContext, ctx),
-      Effect.catchAllCause(responseFor),
-      Effect.withScheduler(new Scheduler.MixedScheduler(2048))
-    )
-    // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
-    return Effect.runPromiseExit(program, { signal: request.signal }).then((exit) =>
-      Exit.isSuccess(exit)
-        ? exit.value
-        : json(503, { error: { type: "Interrupted", message: "the request was cancelled" } })
-    )
+    const body = Effect.suspend(() => f(request, env, ctx))
+    let program: Effect.Effect<Response, unknown>
+    if (custom !== undefined) {
+      program = body.pipe(Effect.provide(custom(env)), Effect.provideService(ExecutionContext, ctx))
+    } else {
+      const key = Settings.envKey(env)
+      const cached = services.get(key)
+      // One change of context: the service and the request's ctx.
+      const provided = (service: AgentSessionsService) =>
+        Effect.mapInputContext(
+          body,
+          (context: Context.Context<never>) =>
+            Context.add(Context.add(context, AgentSessions, service), ExecutionContext, ctx)
+        )
+      program = cached !== undefined ? provided(cached) : Effect.flatMap(build(key, env), provided)
+    }
+    return run(Effect.catchAllCause(program, responseFor), request.signal)
   }
 }
+
+/**
+ * Runs a request's program on a fiber of the default runtime with a scheduler of its own (set when the
+ * fiber is made), interrupted when `signal` aborts (with the `enable_request_signal` flag, a client that
+ * goes away). What `Effect.runPromiseExit(…, { signal })` does, plus the scheduler.
+ */
+const run = (program: Effect.Effect<Response>, signal: AbortSignal): Promise<Response> =>
+  new Promise<Exit.Exit<Response>>((resolve) => {
+    const fiber = Runtime.runFork(Runtime.defaultRuntime, program, { scheduler: new RequestScheduler() })
+    fiber.addObserver(resolve)
+    if (signal.aborted) {
+      fiber.unsafeInterruptAsFork(fiber.id())
+      return
+    }
+    const onAbort = () => fiber.unsafeInterruptAsFork(fiber.id())
+    signal.addEventListener("abort", onAbort, { once: true })
+    fiber.addObserver(() => signal.removeEventListener("abort", onAbort))
+  }).then((exit) =>
+    Exit.isSuccess(exit)
+      ? exit.value
+      : json(503, { error: { type: "Interrupted", message: "the request was cancelled" } })
+  )
 
 export const waitUntil = <A, E, R>(
   effect: Effect.Effect<A, E, R>
