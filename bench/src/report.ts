@@ -37,6 +37,24 @@ export const markdown = (results: Results, config: Config, command: string): str
     )
   }
   lines.push("")
+  lines.push("### Workers handlers (in Node, one `get()` per request, one request at a time)")
+  lines.push("")
+  lines.push(
+    `${config.workers.rounds} rounds of ${config.workers.requests} requests per contender (order rotated per round), ` +
+      `after ${config.workers.warmup} warm-up requests each. CPU of this process per request; the difference to ` +
+      "the bare handler is taken per round (target for `CloudflareLyzr.handler`: ≤ 200 µs)."
+  )
+  lines.push("")
+  lines.push("| handler | CPU µs/request (median) | spread | over the bare handler (median) | spread |")
+  lines.push("| --- | ---: | ---: | ---: | ---: |")
+  const signed = (value: number) => `${value >= 0 ? "+" : "−"}${us(Math.abs(value))}`
+  for (const row of results.workers) {
+    lines.push(
+      `| ${row.name} | ${us(row.cpuMicros.median)} | ${range(row.cpuMicros, us)} | ` +
+        `**${signed(row.overBare.median)} µs** | ${range(row.overBare, signed)} |`
+    )
+  }
+  lines.push("")
   lines.push("### A list of many IDs: NodeLyzr `list()` against reading + `JSON.parse` alone")
   lines.push("")
   lines.push(

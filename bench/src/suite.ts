@@ -20,6 +20,7 @@ import {
   sessionId
 } from "./fixtures.ts"
 import { startServer } from "./server.ts"
+import * as Workers from "./workers.ts"
 
 export interface Config {
   /** Requests per contender per round, by concurrency. */
@@ -34,6 +35,8 @@ export interface Config {
   readonly decodeBatchIds: number
   /** `get()` calls before the first and the second heap reading. */
   readonly heap: { readonly first: number; readonly second: number }
+  /** Workers handlers: requests per contender per round (one at a time), warm-up, rounds. */
+  readonly workers: { readonly requests: number; readonly warmup: number; readonly rounds: number }
 }
 
 export const full: Config = {
@@ -44,7 +47,8 @@ export const full: Config = {
   decodeSizes: [1_000, 100_000],
   decodeSamples: 7,
   decodeBatchIds: 100_000,
-  heap: { first: 1_000, second: 100_000 }
+  heap: { first: 1_000, second: 100_000 },
+  workers: { requests: 1000, warmup: 2000, rounds: 7 }
 }
 
 export const smoke: Config = {
@@ -55,7 +59,8 @@ export const smoke: Config = {
   decodeSizes: [100, 1_000],
   decodeSamples: 2,
   decodeBatchIds: 1_000,
-  heap: { first: 50, second: 200 }
+  heap: { first: 50, second: 200 },
+  workers: { requests: 20, warmup: 20, rounds: 1 }
 }
 
 export interface Spread {
@@ -95,7 +100,16 @@ export interface HeapRow {
   readonly heapUsedBytes: number
 }
 
+export interface WorkerRow {
+  readonly name: string
+  /** µs of this process's CPU per request across rounds. */
+  readonly cpuMicros: Spread
+  /** Per-round difference to the bare fetch handler, µs of CPU per request. */
+  readonly overBare: Spread
+}
+
 export interface Results {
+  readonly workers: ReadonlyArray<WorkerRow>
   readonly requests: ReadonlyArray<RequestRow>
   readonly decode: ReadonlyArray<DecodeRow>
   readonly heap: ReadonlyArray<HeapRow>
@@ -177,6 +191,33 @@ const requestRounds = async (origin: string, config: Config, log: Log): Promise<
       })
     }
     return rows
+  } finally {
+    for (const contender of contenders) await contender.dispose()
+  }
+}
+
+/** The Workers handlers of `workers.ts`, CPU per request, rounds in rotating order. */
+const workerRounds = async (origin: string, config: Config, log: Log): Promise<ReadonlyArray<WorkerRow>> => {
+  const contenders = Workers.make()
+  try {
+    for (const contender of contenders) await Workers.run(contender, origin, config.workers.warmup)
+    const cpu = contenders.map((): Array<number> => [])
+    for (let round = 0; round < config.workers.rounds; round++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const i = (k + round) % contenders.length
+        const before = process.cpuUsage()
+        await Workers.run(contenders[i]!, origin, config.workers.requests)
+        const used = process.cpuUsage(before)
+        cpu[i]!.push((used.user + used.system) / config.workers.requests)
+      }
+    }
+    log(`workers: ${config.workers.rounds} rounds done`)
+    const bare = cpu[contenders.findIndex((x) => x.name === Workers.bareName)]!
+    return contenders.map((contender, i) => ({
+      name: contender.name,
+      cpuMicros: spread(cpu[i]!),
+      overBare: spread(cpu[i]!.map((value, round) => value - bare[round]!))
+    }))
   } finally {
     for (const contender of contenders) await contender.dispose()
   }
@@ -316,12 +357,14 @@ export const run = async (config: Config, log: Log = () => {}): Promise<Results>
   try {
     log(`server at ${server.origin}; ${config.rounds} rounds at concurrency ${config.concurrencies.join(", ")}`)
     const requests = await requestRounds(server.origin, config, log)
+    log("workers handlers")
+    const workers = await workerRounds(server.origin, config, log)
     log("decoding lists")
     const decode = await decodeRows(server.origin, config)
     log("heap")
     if (!gc()) log("(no --expose-gc: heap readings include garbage)")
     const heap = await heapRows(server.origin, config)
-    return { requests, decode, heap }
+    return { workers, requests, decode, heap }
   } finally {
     server.stop()
   }
