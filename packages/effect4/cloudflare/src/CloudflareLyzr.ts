@@ -129,9 +129,10 @@ export const layer: (options: AgentSessionsOptions) => Layer.Layer<AgentSessions
 
 /**
  * `AgentSessions` from the Worker's `env`: `LYZR_API_KEY`, `LYZR_BASE_URL`, `LYZR_TIMEOUT`,
- * `LYZR_MAX_RETRIES`, `LYZR_ALLOW_INSECURE_HTTP` (see {@link LyzrEnv}), read through a `ConfigProvider`
- * built from those bindings only (never `process.env`; an empty binding is kept as a value). `overrides` replace what the bindings say,
- * e.g. a `retryPolicy`. Fails with a `ConfigError` when the key is missing or invalid.
+ * `LYZR_MAX_RETRIES`, `LYZR_ALLOW_INSECURE_HTTP` (see {@link LyzrEnv}), read from those bindings only
+ * (never `process.env`; an empty binding is kept as a value) with the rules of `AgentSessions.config`,
+ * without Effect `Config`. `overrides` replace what the bindings say, e.g. a `retryPolicy`. Fails with a
+ * `ConfigError` naming the binding when the key is missing or a value is invalid.
  *
  * @example
  * ```ts

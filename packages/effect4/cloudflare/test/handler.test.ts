@@ -22,7 +22,8 @@ import {
   ValidationError
 } from "@lyzr-effect/effect4-core"
 import { Emulator, EmulatorHttpClient } from "@lyzr-effect/effect4-emulator"
-import { Duration, Effect, Layer } from "effect"
+import { Settings } from "@lyzr-effect/wire"
+import { Cause, Config, Duration, Effect, Exit, Layer, Option } from "effect"
 import { afterEach, vi } from "vitest"
 import { CloudflareLyzr } from "../src/index.ts"
 
@@ -110,6 +111,91 @@ describe("statusOf / errorResponse / isAgentSessionsError", () => {
     for (const [error] of cases) assert.isTrue(CloudflareLyzr.isAgentSessionsError(error), error._tag)
     assert.isFalse(CloudflareLyzr.isAgentSessionsError(new Error("x")))
     assert.isFalse(CloudflareLyzr.isAgentSessionsError({ _tag: "SessionNotFound", message: "look-alike" }))
+  })
+})
+
+/** What building `layerEnv(env)` fails with, or "built". */
+const buildEnv = async (env: object): Promise<Config.ConfigError | "built"> => {
+  const exit = await Effect.runPromiseExit(
+    Effect.as(AgentSessions, "built" as const).pipe(
+      Effect.provide(CloudflareLyzr.layerEnv(env))
+    )
+  )
+  if (Exit.isSuccess(exit)) return exit.value
+  const error = Cause.findErrorOption(exit.cause)
+  assert.isTrue(Option.isSome(error) && error.value instanceof Config.ConfigError, Cause.pretty(exit.cause))
+  return (error as Option.Some<Config.ConfigError>).value
+}
+
+/**
+ * The wire's own message for a set of bindings it refuses. Effect 4 renders a `ConfigError`'s message as
+ * its cause's, `SchemaError(<message>)`; the cause's own message is the wire's, exactly.
+ */
+const wireMessage = (env: Record<string, unknown>): string => {
+  const read = Settings.readEnv((name) => env[name])
+  assert.strictEqual(read._tag, "Invalid")
+  return (read as { readonly message: string }).message
+}
+
+describe("layerEnv, in process (the bindings read without Effect Config)", () => {
+  it("a missing key is a ConfigError whose message is the wire's, naming LYZR_API_KEY", async () => {
+    const error = await buildEnv({ LYZR_BASE_URL: "https://agent-prod.studio.lyzr.ai" })
+    assert.instanceOf(error, Config.ConfigError)
+    assert.strictEqual((error as Config.ConfigError).cause.message, wireMessage({}))
+    assert.strictEqual((error as Config.ConfigError).message, `SchemaError(${wireMessage({})})`)
+    assert.include((error as Config.ConfigError).message, "LYZR_API_KEY")
+  })
+
+  it("each invalid binding is named, with exactly the wire's message; the key is never quoted", async () => {
+    const cases: ReadonlyArray<Record<string, unknown>> = [
+      { LYZR_API_KEY: "" },
+      { LYZR_API_KEY: "sk-secret\r\nx-injected: 1" },
+      { LYZR_API_KEY: "sk-secret", LYZR_TIMEOUT: "soon" },
+      { LYZR_API_KEY: "sk-secret", LYZR_MAX_RETRIES: "-1" },
+      { LYZR_API_KEY: "sk-secret", LYZR_ALLOW_INSECURE_HTTP: "maybe" }
+    ]
+    for (const env of cases) {
+      const error = await buildEnv(env)
+      assert.instanceOf(error, Config.ConfigError, JSON.stringify(env))
+      assert.strictEqual((error as Config.ConfigError).cause.message, wireMessage(env))
+      assert.notInclude((error as Config.ConfigError).message, "sk-secret")
+    }
+  })
+
+  it("the client's own checks name the binding too: the options are marked as read from the environment", async () => {
+    const error = await buildEnv({ LYZR_API_KEY: "sk-test", LYZR_BASE_URL: "http://example.com" })
+    assert.instanceOf(error, Config.ConfigError)
+    assert.include((error as Config.ConfigError).message, "LYZR_BASE_URL")
+    const empty = await buildEnv({ LYZR_API_KEY: "sk-test", LYZR_BASE_URL: "" })
+    assert.include((empty as Config.ConfigError).message, "LYZR_BASE_URL")
+  })
+
+  it("reads [vars] given as numbers and booleans as their text; other bindings are never touched", async () => {
+    const env = {
+      LYZR_API_KEY: "sk-test",
+      LYZR_BASE_URL: "http://127.0.0.1:9",
+      LYZR_TIMEOUT: 1500,
+      LYZR_MAX_RETRIES: 0,
+      LYZR_ALLOW_INSECURE_HTTP: true,
+      get KV(): never {
+        throw new Error("a binding that is not LYZR_* was read")
+      }
+    }
+    assert.strictEqual(await buildEnv(env), "built")
+  })
+
+  it("the bindings are read inside the fiber that builds the service, not when the layer is made", async () => {
+    let reads = 0
+    const env = {
+      get LYZR_API_KEY() {
+        reads++
+        return "sk-test"
+      }
+    }
+    const layer = CloudflareLyzr.layerEnv(env)
+    assert.strictEqual(reads, 0)
+    await Effect.runPromise(Effect.as(AgentSessions, undefined).pipe(Effect.provide(layer)))
+    assert.strictEqual(reads, 1)
   })
 })
 

@@ -2,9 +2,29 @@
  * The Workers adapter: effect4-core's `AgentSessions` over the runtime's `fetch`, configured from `env`
  * bindings, and a `fetch` handler that builds everything it needs inside each request.
  */
-import { AgentSessions, AgentSessionsError, type AgentSessionsOptions, Transport } from "@lyzr-effect/effect4-core"
+import {
+  AgentSessions,
+  AgentSessionsError,
+  type AgentSessionsOptions,
+  type AgentSessionsService,
+  Transport
+} from "@lyzr-effect/effect4-core"
 import { Settings } from "@lyzr-effect/wire"
-import { Cause, Config, ConfigProvider, Context, Duration, Effect, Exit, Layer, Option, Scheduler } from "effect"
+import {
+  Cause,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Result,
+  Scheduler,
+  Schema,
+  SchemaIssue
+} from "effect"
 
 /** The part of a Worker's `ExecutionContext` the adapter uses. */
 export interface WorkerContext {
@@ -15,24 +35,45 @@ export class ExecutionContext extends Context.Service<ExecutionContext, WorkerCo
   "@lyzr-effect/effect4-cloudflare/ExecutionContext"
 ) {}
 
-/** The bindings read, in the order `AgentSessions.config` names them. */
-export const bindingNames: ReadonlyArray<string> = Settings.envNames
+/**
+ * A `ConfigError` whose message is exactly `message` (the wire's, which names the binding), built as
+ * effect4-core builds its own. No input is attached: a rejected key must not reach the error.
+ */
+const configError = (message: string): Config.ConfigError =>
+  new Config.ConfigError(new Schema.SchemaError(new SchemaIssue.InvalidValue({ message })))
 
 /**
- * A `ConfigProvider` over the `LYZR_*` bindings only. Secrets and plain vars are strings; a var declared
- * as a number or boolean in `wrangler.toml` arrives as one, and is read as its text. Every other binding
- * (KV, services, ...) is never touched. An empty value is kept (an error naming the binding), as on Node.
+ * The options the `LYZR_*` bindings give, read without Effect `Config` (the wire's reader, with the
+ * rules of `AgentSessions.config`). Secrets and plain vars are strings; a var declared as a number or
+ * boolean in `wrangler.toml` arrives as one and is read as its text. An empty value is kept (an error
+ * naming the binding), as on Node. No other binding is touched. Marked as read from variables, so that
+ * every message names the binding.
  */
-export const configProvider = (env: object): ConfigProvider.ConfigProvider => {
-  const record: Record<string, string> = {}
-  for (const name of bindingNames) {
-    const value: unknown = (env as Record<string, unknown>)[name]
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      record[name] = String(value)
-    }
-  }
-  return ConfigProvider.fromEnvRecord(record, { preserveEmptyStrings: true })
+export const optionsFromEnv = (env: object): Result.Result<AgentSessionsOptions, Config.ConfigError> => {
+  const bindings = env as Record<string, unknown>
+  const read = Settings.readEnv((name) => bindings[name])
+  if (read._tag === "Invalid") return Result.fail(configError(read.message))
+  const settings = read.value
+  return Result.succeed({
+    apiKey: Redacted.make(settings.apiKey),
+    baseUrl: settings.baseUrl,
+    timeout: settings.timeoutMillis,
+    maxRetries: settings.maxRetries,
+    allowInsecureHttp: settings.allowInsecureHttp,
+    [Settings.sourceKey]: "env"
+  } as AgentSessionsOptions)
 }
+
+/** The service from the bindings (and `overrides`), over the runtime's `fetch`. */
+const makeFromEnv = (
+  env: object,
+  overrides: Partial<AgentSessionsOptions> | undefined
+): Effect.Effect<AgentSessionsService, Config.ConfigError> =>
+  // Suspended: the bindings are read inside the fiber that builds the service, not before it starts.
+  Effect.suspend(() => Effect.fromResult(optionsFromEnv(env))).pipe(
+    Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides })),
+    Effect.provide(Transport.layerFetch)
+  )
 
 export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, Config.ConfigError> =>
   AgentSessions.layer(options).pipe(Layer.provide(Transport.layerFetch))
@@ -40,13 +81,7 @@ export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions,
 export const layerEnv = (
   env: object,
   overrides?: Partial<AgentSessionsOptions>
-): Layer.Layer<AgentSessions, Config.ConfigError> =>
-  Layer.effect(
-    AgentSessions,
-    AgentSessions.config.parse(configProvider(env)).pipe(
-      Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides }))
-    )
-  ).pipe(Layer.provide(Transport.layerFetch))
+): Layer.Layer<AgentSessions, Config.ConfigError> => Layer.effect(AgentSessions, makeFromEnv(env, overrides))
 
 export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
   AgentSessionsError.members.some((constructor) => u instanceof constructor)
