@@ -24,6 +24,8 @@ import {
 import { Emulator, EmulatorHttpClient } from "@lyzr-effect/effect4-emulator"
 import { Settings } from "@lyzr-effect/wire"
 import { Cause, Config, Duration, Effect, Exit, Layer, Option } from "effect"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { afterEach, vi } from "vitest"
 import { CloudflareLyzr } from "../src/index.ts"
 
@@ -293,5 +295,103 @@ describe("handler, in process", () => {
     await Promise.all(context.background)
     assert.deepStrictEqual(emulator.requests.map((r) => [r.route, r.status]).sort(), [["get", 500], ["list", 200]])
     assert.isTrue(lines.some((line) => line.includes("background work failed") && line.includes("ServerError")))
+  })
+})
+
+describe("handler, the service it keeps per set of bindings (in process)", () => {
+  /** A handler whose effect hands back the service it was given, without calling it. */
+  const keeping = (options?: CloudflareLyzr.HandlerOptions<object>) => {
+    const seen: Array<unknown> = []
+    const fetch = CloudflareLyzr.handler(
+      () => Effect.map(AgentSessions, (service) => (seen.push(service), new Response("ok"))),
+      options
+    )
+    const call = async (env: object) => {
+      const response = await fetch(request("/"), env, ctx())
+      assert.strictEqual(response.status, 200, await response.clone().text())
+      return seen.at(-1)
+    }
+    return { fetch, call }
+  }
+  const bindings = (key: string, extra: object = {}) => ({ LYZR_API_KEY: key, LYZR_MAX_RETRIES: "0", ...extra })
+
+  it("equal LYZR_* values share one service, whatever the env object; a changed value gets its own", async () => {
+    const { call } = keeping()
+    const first = await call(bindings("sk-a"))
+    assert.strictEqual(await call(bindings("sk-a", { OTHER: "ignored" })), first)
+    const rotated = await call(bindings("sk-b"))
+    assert.notStrictEqual(rotated, first)
+    assert.notStrictEqual(await call(bindings("sk-a", { LYZR_TIMEOUT: "5 seconds" })), first)
+    assert.strictEqual(await call(bindings("sk-a")), first)
+  })
+
+  it("keeps at most 8 sets: the oldest is dropped and rebuilt when it comes back", async () => {
+    const { call } = keeping()
+    const services = []
+    for (let i = 0; i < 9; i++) services.push(await call(bindings(`sk-${i}`)))
+    // sk-1 .. sk-8 are kept; sk-0 was dropped when sk-8 came.
+    for (let i = 1; i < 9; i++) assert.strictEqual(await call(bindings(`sk-${i}`)), services[i], `sk-${i}`)
+    assert.notStrictEqual(await call(bindings("sk-0")), services[0])
+  })
+
+  it("each handler keeps its own services", async () => {
+    const a = keeping()
+    const b = keeping()
+    assert.notStrictEqual(await a.call(bindings("sk-a")), await b.call(bindings("sk-a")))
+  })
+
+  it("applies overrides over the bindings, once per set of bindings", async () => {
+    let transformed = 0
+    const { call } = keeping({ overrides: { transformClient: (client) => (transformed++, client) } })
+    await call(bindings("sk-a"))
+    await call(bindings("sk-a"))
+    await call(bindings("sk-b"))
+    assert.strictEqual(transformed, 2)
+    const lines = captureConsole()
+    const refused = CloudflareLyzr.handler(() => Effect.as(AgentSessions, new Response("unreachable")), {
+      overrides: { maxRetries: -1 }
+    })
+    const response = await refused(request("/"), bindings("sk-a"), ctx())
+    assert.strictEqual(response.status, 500)
+    assert.isTrue(lines.some((line) => line.includes("the LYZR_* bindings are invalid")))
+  })
+
+  it("stores no failed build: bad bindings are refused on every request", async () => {
+    captureConsole()
+    let reads = 0
+    const env = {
+      get LYZR_API_KEY() {
+        reads++
+        return "sk-bad\nkey"
+      }
+    }
+    const fetch = CloudflareLyzr.handler(() => Effect.as(AgentSessions, new Response("unreachable")))
+    for (let i = 0; i < 3; i++) assert.strictEqual((await fetch(request("/"), env, ctx())).status, 500)
+    // Each request reads the key twice: once for the cache key, once to build.
+    assert.strictEqual(reads, 6)
+  })
+})
+
+describe("handler, what the kept service holds (in process)", () => {
+  it("nothing of the request that built it: its ctx and request are collected once it is answered", async () => {
+    // V8's collector, reached without --expose-gc on the command line.
+    setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    const fetch = CloudflareLyzr.handler(() => Effect.as(AgentSessions, new Response("ok")))
+    const env = { LYZR_API_KEY: "sk-test" }
+    const first = async () => {
+      const context = ctx()
+      const req = request("/")
+      assert.strictEqual((await fetch(req, env, context)).status, 200)
+      return [new WeakRef(context), new WeakRef(req)] as const
+    }
+    const refs = await first()
+    // The service is kept: a second request with the same bindings reuses it.
+    assert.strictEqual((await fetch(request("/"), env, ctx())).status, 200)
+    for (let i = 0; i < 5 && refs.some((ref) => ref.deref() !== undefined); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      gc()
+    }
+    assert.deepStrictEqual(refs.map((ref) => ref.deref() === undefined), [true, true])
   })
 })
