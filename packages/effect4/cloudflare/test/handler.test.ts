@@ -370,6 +370,29 @@ describe("handler, the service it keeps per set of bindings (in process)", () =>
     // Each request reads the key twice: once for the cache key, once to build.
     assert.strictEqual(reads, 6)
   })
+
+  it("stores nothing when the request is cancelled mid-build; the next request builds and keeps it", async () => {
+    let reads = 0
+    const controller = new AbortController()
+    const env = {
+      get LYZR_API_KEY() {
+        // The first read is the cache key, the second the build's own: abort there, mid-build.
+        if (++reads === 2) controller.abort()
+        return "sk-test"
+      }
+    }
+    const seen: Array<unknown> = []
+    const fetch = CloudflareLyzr.handler(() => Effect.map(AgentSessions, (s) => (seen.push(s), new Response("ok"))))
+    const aborted = await fetch(request("/", { signal: controller.signal }), env, ctx())
+    assert.strictEqual(aborted.status, 503)
+    assert.deepStrictEqual(seen, [])
+    assert.strictEqual((await fetch(request("/"), env, ctx())).status, 200)
+    assert.strictEqual(reads, 4, "not cached by the cancelled request: built again")
+    assert.strictEqual((await fetch(request("/"), env, ctx())).status, 200)
+    assert.strictEqual(reads, 5, "kept by the one that completed: only the cache key is read")
+    assert.strictEqual(seen.length, 2)
+    assert.strictEqual(seen[0], seen[1])
+  })
 })
 
 describe("handler, what the kept service holds (in process)", () => {

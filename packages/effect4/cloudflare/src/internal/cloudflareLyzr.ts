@@ -176,6 +176,22 @@ export interface HandlerOptions<Env> {
   readonly overrides?: Partial<AgentSessionsOptions> | undefined
 }
 
+/**
+ * `self`, interrupted when `signal` aborts, from its very first step. `Effect.runPromiseExit`'s own
+ * `signal` option only starts listening once the fiber's first synchronous run has ended (at its first
+ * suspension), so an abort during that run (mid-build, say) would go unseen until the first I/O had
+ * started. Listening from inside the fiber, an abort while it runs is taken at its next step, and the
+ * listener goes with the fiber.
+ */
+const interruptedBy = <A, E, R>(self: Effect.Effect<A, E, R>, signal: AbortSignal): Effect.Effect<A, E, R> =>
+  Effect.withFiber((fiber) => {
+    if (signal.aborted) return Effect.interrupt
+    const abort = () => fiber.interruptUnsafe()
+    signal.addEventListener("abort", abort, { once: true })
+    fiber.addObserver(() => signal.removeEventListener("abort", abort))
+    return self
+  })
+
 /** How many sets of bindings a handler keeps a service for (a rotated secret adds one). */
 export const cachedServices = 8
 
@@ -213,8 +229,9 @@ export const handler = <Env extends object, Ctx extends WorkerContext, E>(
       Effect.catchCause(responseFor)
     )
     // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
-    return Effect.runPromiseExit(program, { signal: request.signal, scheduler: new Scheduler.MixedScheduler() })
-      .then((exit) => Exit.isSuccess(exit) ? exit.value : interrupted())
+    return Effect.runPromiseExit(interruptedBy(program, request.signal), {
+      scheduler: new Scheduler.MixedScheduler()
+    }).then((exit) => Exit.isSuccess(exit) ? exit.value : interrupted())
   }
 }
 
