@@ -1,8 +1,8 @@
 /**
  * `AgentSessions` on Cloudflare Workers, for apps on Effect 4: the runtime's `fetch` (effect4-core's
  * `Transport.layerFetch`: each attempt's deadline and the body cap inside fetch, `redirect: "manual"`),
- * configuration from the Worker's `env` bindings, and a `fetch` handler that builds the service inside each
- * request and turns the SDK's typed errors into JSON responses.
+ * configuration from the Worker's `env` bindings, and a `fetch` handler that runs each request on a fiber of
+ * its own (the service kept per set of bindings) and turns the SDK's typed errors into JSON responses.
  *
  * @since 0.1.0
  */
@@ -129,9 +129,10 @@ export const layer: (options: AgentSessionsOptions) => Layer.Layer<AgentSessions
 
 /**
  * `AgentSessions` from the Worker's `env`: `LYZR_API_KEY`, `LYZR_BASE_URL`, `LYZR_TIMEOUT`,
- * `LYZR_MAX_RETRIES`, `LYZR_ALLOW_INSECURE_HTTP` (see {@link LyzrEnv}), read through a `ConfigProvider`
- * built from those bindings only (never `process.env`; an empty binding is kept as a value). `overrides` replace what the bindings say,
- * e.g. a `retryPolicy`. Fails with a `ConfigError` when the key is missing or invalid.
+ * `LYZR_MAX_RETRIES`, `LYZR_ALLOW_INSECURE_HTTP` (see {@link LyzrEnv}), read from those bindings only
+ * (never `process.env`; an empty binding is kept as a value) with the rules of `AgentSessions.config`,
+ * without Effect `Config`. `overrides` replace what the bindings say, e.g. a `retryPolicy`. Fails with a
+ * `ConfigError` naming the binding when the key is missing or a value is invalid.
  *
  * @example
  * ```ts
@@ -160,7 +161,10 @@ export const layerEnv: (
 ) => Layer.Layer<AgentSessions, Config.ConfigError> = internal.layerEnv
 
 /**
- * Options of {@link handler}. `layer` replaces the default `layerEnv(env)`.
+ * Options of {@link handler}. `overrides` replace what the bindings say (a `retryPolicy`, a
+ * `transformClient`), as in `layerEnv(env, overrides)`, and keep the service cached per set of
+ * bindings. `layer` replaces the default `layerEnv(env)` altogether and is built inside every request
+ * (never cached: a layer may hold resources).
  *
  * @example
  * ```ts
@@ -170,7 +174,7 @@ export const layerEnv: (
  *
  * // no retries inside a request: the Worker's caller retries
  * const options: CloudflareLyzr.HandlerOptions<CloudflareLyzr.LyzrEnv> = {
- *   layer: (env) => CloudflareLyzr.layerEnv(env, { retryPolicy: RetryPolicy.none })
+ *   overrides: { retryPolicy: RetryPolicy.none }
  * }
  *
  * export default {
@@ -191,10 +195,15 @@ export interface HandlerOptions<Env> extends internal.HandlerOptions<Env> {}
 
 /**
  * A Worker `fetch` handler from an Effect that needs `AgentSessions` (and, for {@link waitUntil}, the
- * {@link ExecutionContext}). Per request it builds `layerEnv(env)` (or `options.layer(env)`) and a
- * scheduler of its own, runs the effect with the request's `signal` (so, with the
- * `enable_request_signal` compatibility flag, a client that disconnects interrupts it), and answers
- * what the effect leaves unhandled:
+ * {@link ExecutionContext}). Per request it runs the effect on a fiber and a scheduler of its own, with
+ * the request's `signal` (so, with the `enable_request_signal` compatibility flag, a client that
+ * disconnects interrupts it), and answers what the effect leaves unhandled. The service is built from
+ * the `LYZR_*` bindings (as {@link layerEnv} does, with `options.overrides`) once per set of binding
+ * values and kept by the handler (up to 8 sets, oldest dropped): pure data and closures over a stateless
+ * `fetch` client, stored only once complete, so a rotated secret is used at once and a cancelled request
+ * leaves nothing behind. With `options.layer` the layer is built inside every request instead.
+ *
+ * What the handler answers:
  *
  * | failure | status |
  * | --- | --- |
@@ -208,7 +217,7 @@ export interface HandlerOptions<Env> extends internal.HandlerOptions<Env> {}
  * | a `ConfigError` from the bindings, any other failure or defect | 500 (logged, not echoed) |
  *
  * The body is `{"error": {"type", "message", "code"?, "upstreamStatus"?, "requestId"?}}`; see
- * {@link errorResponse}. Nothing is cached between requests.
+ * {@link errorResponse}.
  *
  * @example
  * ```ts

@@ -1,10 +1,32 @@
 /**
  * The Workers adapter: effect4-core's `AgentSessions` over the runtime's `fetch`, configured from `env`
- * bindings, and a `fetch` handler that builds everything it needs inside each request.
+ * bindings, and a `fetch` handler that runs each request on a fiber and scheduler of its own, with the
+ * service built once per set of bindings.
  */
-import { AgentSessions, AgentSessionsError, type AgentSessionsOptions, Transport } from "@lyzr-effect/effect4-core"
+import {
+  AgentSessions,
+  AgentSessionsError,
+  type AgentSessionsOptions,
+  type AgentSessionsService,
+  Transport
+} from "@lyzr-effect/effect4-core"
 import { Settings } from "@lyzr-effect/wire"
-import { Cause, Config, ConfigProvider, Context, Duration, Effect, Exit, Layer, Option, Scheduler } from "effect"
+import {
+  Cause,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Result,
+  Scheduler,
+  Schema,
+  SchemaIssue
+} from "effect"
+import { HttpClient } from "effect/http"
 
 /** The part of a Worker's `ExecutionContext` the adapter uses. */
 export interface WorkerContext {
@@ -15,24 +37,62 @@ export class ExecutionContext extends Context.Service<ExecutionContext, WorkerCo
   "@lyzr-effect/effect4-cloudflare/ExecutionContext"
 ) {}
 
-/** The bindings read, in the order `AgentSessions.config` names them. */
-export const bindingNames: ReadonlyArray<string> = Settings.envNames
+/**
+ * A `ConfigError` whose message is exactly `message` (the wire's, which names the binding), built as
+ * effect4-core builds its own. No input is attached: a rejected key must not reach the error.
+ */
+const configError = (message: string): Config.ConfigError =>
+  new Config.ConfigError(new Schema.SchemaError(new SchemaIssue.InvalidValue({ message })))
 
 /**
- * A `ConfigProvider` over the `LYZR_*` bindings only. Secrets and plain vars are strings; a var declared
- * as a number or boolean in `wrangler.toml` arrives as one, and is read as its text. Every other binding
- * (KV, services, ...) is never touched. An empty value is kept (an error naming the binding), as on Node.
+ * The options the `LYZR_*` bindings give, read without Effect `Config` (the wire's reader, with the
+ * rules of `AgentSessions.config`). Secrets and plain vars are strings; a var declared as a number or
+ * boolean in `wrangler.toml` arrives as one and is read as its text. An empty value is kept (an error
+ * naming the binding), as on Node. No other binding is touched. Marked as read from variables, so that
+ * every message names the binding.
  */
-export const configProvider = (env: object): ConfigProvider.ConfigProvider => {
-  const record: Record<string, string> = {}
-  for (const name of bindingNames) {
-    const value: unknown = (env as Record<string, unknown>)[name]
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      record[name] = String(value)
-    }
-  }
-  return ConfigProvider.fromEnvRecord(record, { preserveEmptyStrings: true })
+export const optionsFromEnv = (env: object): Result.Result<AgentSessionsOptions, Config.ConfigError> => {
+  const bindings = env as Record<string, unknown>
+  const read = Settings.readEnv((name) => bindings[name])
+  if (read._tag === "Invalid") return Result.fail(configError(read.message))
+  const settings = read.value
+  return Result.succeed({
+    apiKey: Redacted.make(settings.apiKey),
+    baseUrl: settings.baseUrl,
+    timeout: settings.timeoutMillis,
+    maxRetries: settings.maxRetries,
+    allowInsecureHttp: settings.allowInsecureHttp,
+    [Settings.sourceKey]: "env"
+  } as AgentSessionsOptions)
 }
+
+/** The service from the bindings (and `overrides`), on the `HttpClient` in context. */
+const makeFromEnv = (
+  env: object,
+  overrides: Partial<AgentSessionsOptions> | undefined
+): Effect.Effect<AgentSessionsService, Config.ConfigError, HttpClient.HttpClient> =>
+  // Suspended: the bindings are read inside the fiber that builds the service, not before it starts.
+  Effect.flatMap(
+    Effect.suspend(() => Effect.fromResult(optionsFromEnv(env))),
+    (options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides })
+  )
+
+/**
+ * The service the handler keeps: over effect4-core's fetch client given as a value, not through
+ * `Transport.layerFetch`. That layer (`HttpClient.layerMergedContext`) keeps the context it was built in
+ * and merges it into every request the client sends: for a service kept across requests, the first
+ * request's `ExecutionContext`, scheduler and closed layer scope. Given as a value, the client reads the
+ * `Fetch` and `RequestInit` of the request that calls it, and the service holds nothing of the request
+ * that built it.
+ */
+const makeKept = (
+  env: object,
+  overrides: Partial<AgentSessionsOptions> | undefined
+): Effect.Effect<AgentSessionsService, Config.ConfigError> =>
+  makeFromEnv(env, overrides).pipe(
+    Effect.provideService(HttpClient.HttpClient, Transport.fetchClient),
+    Effect.provideService(Transport.HonoursAttempt, true)
+  )
 
 export const layer = (options: AgentSessionsOptions): Layer.Layer<AgentSessions, Config.ConfigError> =>
   AgentSessions.layer(options).pipe(Layer.provide(Transport.layerFetch))
@@ -41,12 +101,7 @@ export const layerEnv = (
   env: object,
   overrides?: Partial<AgentSessionsOptions>
 ): Layer.Layer<AgentSessions, Config.ConfigError> =>
-  Layer.effect(
-    AgentSessions,
-    AgentSessions.config.parse(configProvider(env)).pipe(
-      Effect.flatMap((options) => AgentSessions.make(overrides === undefined ? options : { ...options, ...overrides }))
-    )
-  ).pipe(Layer.provide(Transport.layerFetch))
+  Layer.effect(AgentSessions, makeFromEnv(env, overrides)).pipe(Layer.provide(Transport.layerFetch))
 
 export const isAgentSessionsError = (u: unknown): u is AgentSessionsError =>
   AgentSessionsError.members.some((constructor) => u instanceof constructor)
@@ -118,25 +173,66 @@ const responseFor = (cause: Cause.Cause<unknown>): Effect.Effect<Response> => {
 
 export interface HandlerOptions<Env> {
   readonly layer?: ((env: Env) => Layer.Layer<AgentSessions, Config.ConfigError>) | undefined
+  readonly overrides?: Partial<AgentSessionsOptions> | undefined
 }
+
+/**
+ * `self`, interrupted when `signal` aborts, from its very first step. `Effect.runPromiseExit`'s own
+ * `signal` option only starts listening once the fiber's first synchronous run has ended (at its first
+ * suspension), so an abort during that run (mid-build, say) would go unseen until the first I/O had
+ * started. Listening from inside the fiber, an abort while it runs is taken at its next step, and the
+ * listener goes with the fiber.
+ */
+const interruptedBy = <A, E, R>(self: Effect.Effect<A, E, R>, signal: AbortSignal): Effect.Effect<A, E, R> =>
+  Effect.withFiber((fiber) => {
+    if (signal.aborted) return Effect.interrupt
+    const abort = () => fiber.interruptUnsafe()
+    signal.addEventListener("abort", abort, { once: true })
+    fiber.addObserver(() => signal.removeEventListener("abort", abort))
+    return self
+  })
+
+/** How many sets of bindings a handler keeps a service for (a rotated secret adds one). */
+export const cachedServices = 8
 
 export const handler = <Env extends object, Ctx extends WorkerContext, E>(
   f: (request: Request, env: Env, ctx: Ctx) => Effect.Effect<Response, E, AgentSessions | ExecutionContext>,
   options: HandlerOptions<Env> = {}
-): (request: Request, env: Env, ctx: Ctx) => Promise<Response> =>
-(request, env, ctx) => {
-  // Everything below is built for this request and dropped with it: the layer (and so the service and
-  // its HttpClient) and a scheduler of its own, so no queue, promise or socket is shared with another
-  // request, and a request that workerd cancels half-way leaves nothing behind for the next one.
-  const program = Effect.suspend(() => f(request, env, ctx)).pipe(
-    Effect.provide(options.layer === undefined ? layerEnv(env) : options.layer(env)),
-    Effect.provideService(ExecutionContext, ctx),
-    Effect.catchCause(responseFor)
-  )
-  // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
-  return Effect.runPromiseExit(program, { signal: request.signal, scheduler: new Scheduler.MixedScheduler() }).then((
-    exit
-  ) => Exit.isSuccess(exit) ? exit.value : interrupted())
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response> => {
+  const { layer: custom, overrides } = options
+  // Per handler, keyed by the LYZR_* binding values (so a rotated secret is used at once): the service
+  // built from them. It is pure data and closures over it, built synchronously and stored only once
+  // complete: the checked options, the redactor, the request template and a stateless fetch client (see
+  // `makeKept`). No fiber, context, promise, scope, socket or queue is in it, so no request can leave it
+  // half-built or poisoned.
+  const services = new Map<string, AgentSessionsService>()
+  // Suspended: the bindings (the cache key too) are read inside the request's fiber.
+  const serviceFor = (env: Env): Effect.Effect<AgentSessionsService, Config.ConfigError> =>
+    Effect.suspend(() => {
+      const key = Settings.envKey(env)
+      const cached = services.get(key)
+      if (cached !== undefined) return Effect.succeed(cached)
+      return Effect.tap(makeKept(env, overrides), (service) =>
+        Effect.sync(() => {
+          if (services.size >= cachedServices) services.delete(services.keys().next().value!)
+          services.set(key, service)
+        }))
+    })
+  return (request, env, ctx) => {
+    // Built for this request and dropped with it: the fiber, its context and a scheduler of its own (so
+    // no queue or timer is shared with another request), and a custom `layer` when one is given.
+    const program = Effect.suspend(() => f(request, env, ctx)).pipe(
+      custom === undefined
+        ? Effect.provideServiceEffect(AgentSessions, serviceFor(env))
+        : Effect.provide(custom(env)),
+      Effect.provideService(ExecutionContext, ctx),
+      Effect.catchCause(responseFor)
+    )
+    // With the `enable_request_signal` flag, a client that goes away interrupts the fiber (and its fetch).
+    return Effect.runPromiseExit(interruptedBy(program, request.signal), {
+      scheduler: new Scheduler.MixedScheduler()
+    }).then((exit) => Exit.isSuccess(exit) ? exit.value : interrupted())
+  }
 }
 
 export const waitUntil = <A, E, R>(

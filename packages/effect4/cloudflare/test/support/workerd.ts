@@ -33,12 +33,19 @@ export interface WorkerSpec {
   readonly compatibilityFlags?: ReadonlyArray<string>
 }
 
+export interface StartOptions {
+  /** Opens workerd's inspector on a free port (see `inspector.ts`). */
+  readonly inspector?: boolean
+}
+
 /** Starts the Workers; each line workerd prints (stdout and stderr) goes to `output`. */
 export const start = async (
   workers: ReadonlyArray<WorkerSpec>,
-  output: (line: string) => void
+  output: (line: string) => void,
+  options: StartOptions = {}
 ): Promise<Miniflare> => {
   const mf = new Miniflare({
+    ...(options.inspector === true ? { inspectorPort: 0 } : {}),
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       createInterface(stdout).on("line", output)
       createInterface(stderr).on("line", output)
