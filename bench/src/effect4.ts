@@ -17,11 +17,14 @@ import { Effect, Layer, ManagedRuntime } from "effect4"
 import * as Undici from "undici"
 import { agentId, apiKey, getPath, isSession, listIds, listPath, seedList, seedSession, sessionId } from "./fixtures.ts"
 import { startServer } from "./server.ts"
+import * as WorkerHandlers from "./workerHandlers.ts"
+import * as Workers4 from "./workers4.ts"
 
 const smoke = process.argv.includes("--smoke")
 const config = smoke
   ? { requests: { 1: 50, 64: 128 } as Record<number, number>, warmup: 100, rounds: 1 }
   : { requests: { 1: 2000, 64: 4000 } as Record<number, number>, warmup: 4000, rounds: 7 }
+const workersConfig = smoke ? { requests: 20, warmup: 20, rounds: 1 } : { requests: 1000, warmup: 2000, rounds: 7 }
 const concurrencies = [1, 64]
 
 interface Contender {
@@ -190,6 +193,31 @@ try {
   }
   console.log(`\n${rows.join("\n")}\n`)
   log("ratios are medians of per-round ratios; CPU is this process's user + system time (the client's own cost)")
+
+  // The Workers handlers: one get() per request, one request at a time, CPU over the bare handler per round.
+  const workers = Workers4.make()
+  try {
+    const cpu4 = await WorkerHandlers.rounds(workers, server.origin, workersConfig)
+    const bare = cpu4[workers.findIndex((x) => x.name === WorkerHandlers.bareName)]!
+    const lines = [
+      "| handler (Effect 4, in Node) | CPU µs/request | over the bare handler (median of per-round differences) |",
+      "| --- | ---: | ---: |"
+    ]
+    workers.forEach((contender, i) => {
+      const own = cpu4[i]!
+      lines.push(
+        `| ${contender.name} | ${median(own).toFixed(0)} | ${
+          median(own.map((v, round) => v - bare[round]!)).toFixed(0)
+        } µs |`
+      )
+    })
+    console.log(`\n${lines.join("\n")}\n`)
+    log(
+      `workers: ${workersConfig.rounds} rounds of ${workersConfig.requests} requests; target for the handler ≤ 200 µs`
+    )
+  } finally {
+    for (const contender of workers) await contender.dispose()
+  }
 } finally {
   for (const contender of contenders) await contender.dispose()
   server.stop()

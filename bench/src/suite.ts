@@ -20,6 +20,7 @@ import {
   sessionId
 } from "./fixtures.ts"
 import { startServer } from "./server.ts"
+import * as WorkerHandlers from "./workerHandlers.ts"
 import * as Workers from "./workers.ts"
 
 export interface Config {
@@ -200,19 +201,9 @@ const requestRounds = async (origin: string, config: Config, log: Log): Promise<
 const workerRounds = async (origin: string, config: Config, log: Log): Promise<ReadonlyArray<WorkerRow>> => {
   const contenders = Workers.make()
   try {
-    for (const contender of contenders) await Workers.run(contender, origin, config.workers.warmup)
-    const cpu = contenders.map((): Array<number> => [])
-    for (let round = 0; round < config.workers.rounds; round++) {
-      for (let k = 0; k < contenders.length; k++) {
-        const i = (k + round) % contenders.length
-        const before = process.cpuUsage()
-        await Workers.run(contenders[i]!, origin, config.workers.requests)
-        const used = process.cpuUsage(before)
-        cpu[i]!.push((used.user + used.system) / config.workers.requests)
-      }
-    }
+    const cpu = await WorkerHandlers.rounds(contenders, origin, config.workers)
     log(`workers: ${config.workers.rounds} rounds done`)
-    const bare = cpu[contenders.findIndex((x) => x.name === Workers.bareName)]!
+    const bare = cpu[contenders.findIndex((x) => x.name === WorkerHandlers.bareName)]!
     return contenders.map((contender, i) => ({
       name: contender.name,
       cpuMicros: spread(cpu[i]!),

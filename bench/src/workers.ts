@@ -11,44 +11,17 @@
 import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
 import { AgentSessions } from "@lyzr-effect/core"
 import { Effect, ManagedRuntime } from "effect"
-import { agentId, apiKey, getPath, isSession, sessionId } from "./fixtures.ts"
+import { agentId, sessionId } from "./fixtures.ts"
+import { bare, type WorkerContender } from "./workerHandlers.ts"
 
-type FetchHandler = (
-  request: Request,
-  env: CloudflareLyzr.LyzrEnv,
-  ctx: CloudflareLyzr.WorkerContext
-) => Promise<Response>
-
-export interface WorkerContender {
-  readonly name: string
-  readonly handler: FetchHandler
-  readonly dispose: () => Promise<void>
-}
-
-// Every handler answers the same small JSON made from the session.
 const route = Effect.flatMap(AgentSessions, (sessions) => sessions.get(agentId, sessionId)).pipe(
   Effect.map((session) => Response.json({ id: session.id, description: session.description }))
 )
 
-export const bareName = "bare fetch handler: fetch + JSON + shape check + Response.json"
-
 export const make = (): ReadonlyArray<WorkerContender> => {
   let runtime: ManagedRuntime.ManagedRuntime<AgentSessions, unknown> | undefined
   return [
-    {
-      name: bareName,
-      handler: async (_request, env) => {
-        const response = await fetch(`${env.LYZR_BASE_URL}${getPath}`, {
-          headers: { "x-api-key": env.LYZR_API_KEY ?? "", accept: "application/json" },
-          redirect: "manual"
-        })
-        const json: unknown = await response.json()
-        if (response.status !== 200 || !isSession(json)) return new Response("bad gateway", { status: 502 })
-        const session = json as { readonly id: string; readonly description?: string | null }
-        return Response.json({ id: session.id, description: session.description })
-      },
-      dispose: async () => {}
-    },
+    bare,
     {
       name: "CloudflareLyzr.handler",
       handler: CloudflareLyzr.handler(() => route),
@@ -72,15 +45,4 @@ export const make = (): ReadonlyArray<WorkerContender> => {
       }
     }
   ]
-}
-
-/** `n` requests, one at a time, each answered and its body read. */
-export const run = async (contender: WorkerContender, origin: string, n: number): Promise<void> => {
-  const env: CloudflareLyzr.LyzrEnv = { LYZR_API_KEY: apiKey, LYZR_BASE_URL: origin }
-  const ctx: CloudflareLyzr.WorkerContext = { waitUntil: () => {} }
-  for (let i = 0; i < n; i++) {
-    const response = await contender.handler(new Request("https://worker.test/session"), env, ctx)
-    const body = await response.text()
-    if (response.status !== 200) throw new Error(`bench: ${contender.name} answered ${response.status}: ${body}`)
-  }
 }

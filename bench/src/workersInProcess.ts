@@ -5,17 +5,18 @@
  * ≈ 50 µs); not part of `pnpm bench`.
  */
 import { seedSession } from "./fixtures.ts"
+import { run } from "./workerHandlers.ts"
 import * as Workers from "./workers.ts"
 const body = JSON.stringify(seedSession)
 const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
 globalThis.fetch = (async () => new Response(body, { headers })) as typeof fetch
 const cs = Workers.make().filter((c) => !c.name.includes("per request"))
-for (const c of cs) await Workers.run(c, "http://127.0.0.1:1", 10000)
+for (const c of cs) await run(c, "http://127.0.0.1:1", 10000)
 const best = cs.map(() => Infinity)
 for (let r = 0; r < 7; r++) {
   for (let i = 0; i < cs.length; i++) {
     const t = process.cpuUsage()
-    await Workers.run(cs[i]!, "http://127.0.0.1:1", 5000)
+    await run(cs[i]!, "http://127.0.0.1:1", 5000)
     const u = process.cpuUsage(t)
     best[i] = Math.min(best[i]!, (u.user + u.system) / 5000)
   }
