@@ -6,6 +6,7 @@ import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AgentSessions } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
+import { Settings } from "@lyzr-effect/wire"
 import { ConfigProvider, Console, Effect } from "effect"
 import { readFileSync } from "node:fs"
 import { createServer } from "node:net"
@@ -224,7 +225,10 @@ describe("messages name the setting as the user set it", () => {
       })
       const baseUrl = `http://127.0.0.1:${port}`
       const error = yield* Effect.flatMap(AgentSessions, (sessions) => sessions.list(agent)).pipe(
-        Effect.provide(NodeLyzr.layer({ apiKey: canary, baseUrl, maxRetries: 0 })),
+        // As the CLI passes them: marked as flags, so that the advice names `--base-url`.
+        Effect.provide(
+          NodeLyzr.layer({ apiKey: canary, baseUrl, maxRetries: 0, [Settings.sourceKey]: "flag" } as never)
+        ),
         Effect.flip
       )
       assert.strictEqual(error._tag, "TransportError")
@@ -234,6 +238,8 @@ describe("messages name the setting as the user set it", () => {
       assert.strictEqual(code, ExitCode.ExitCode.unavailable)
       // The message whole (core's, which says what failed and where), then any facts in parentheses.
       assert.isTrue(stderr.startsWith(`lyzr-sessions: TransportError: ${error.message}`), stderr)
+      assert.include(stderr, "--base-url")
+      assert.notInclude(stderr, "baseUrl")
       assert.notInclude(stderr, canary)
     }))
 })

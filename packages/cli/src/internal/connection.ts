@@ -161,8 +161,11 @@ export const layer = (connection: Connection): Layer.Layer<AgentSessions, UsageE
         baseUrl: Option.match(baseUrl, { onNone: () => Settings.defaults.baseUrl, onSome: ({ value }) => value }),
         timeout,
         maxRetries,
-        allowInsecureHttp
-      } satisfies Omit<AgentSessionsOptions, "apiKey">
+        allowInsecureHttp,
+        // Runtime messages (a refused connection, a timeout) name the settings as flags: `--base-url`,
+        // `--timeout`; a flag is always the way to change a setting here, whatever set it first.
+        [Settings.sourceKey]: "flag" as const
+      } satisfies Omit<AgentSessionsOptions, "apiKey"> & { readonly [Settings.sourceKey]: Settings.Source }
       if (connection.emulator) {
         const emulator = Emulator.make()
         if (Option.isSome(variables.faults)) {
