@@ -6,7 +6,8 @@
  *
  * SDK errors become JSON error responses through `CloudflareLyzr.handler`'s mapping (404 for an unknown
  * agent or session, 429 with `Retry-After`, 502 when the service fails, 504 on timeout, ...).
- * Nothing happens at module scope: the service is built inside each request from `env`.
+ * Nothing happens at module scope: the service is built inside the first request from `env`, and kept
+ * by the handler for later requests with the same bindings.
  */
 import { CloudflareLyzr } from "@lyzr-effect/cloudflare"
 import { AgentSession, AgentSessions } from "@lyzr-effect/core"
