@@ -87,6 +87,24 @@ export const Timestamp: Schema.decodeTo<Schema.DateTimeUtc, Schema.String> = Sch
   )
 )
 
+/**
+ * {@link Timestamp} under the Effect 3 line's name (`Rfc3339DateTime` in `@lyzr-effect/core`), so that
+ * code moves between the lines by changing the package name alone.
+ *
+ * @example
+ * ```ts
+ * import { Rfc3339DateTime } from "@lyzr-effect/effect4-core"
+ * import { DateTime, Schema } from "effect"
+ *
+ * const at = Schema.decodeUnknownSync(Rfc3339DateTime)("2024-01-15t12:30:00+02:00")
+ * DateTime.formatIso(at) // "2024-01-15T10:30:00.000Z"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rfc3339DateTime: Schema.decodeTo<Schema.DateTimeUtc, Schema.String> = Timestamp
+
 /** `null` or absent on the wire; absent once decoded (`?: string | undefined`, as in the Effect 3 line). */
 const description = Schema.optionalKey(Schema.NullOr(Schema.String)).pipe(
   Schema.decodeTo(

@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
-import { FetchHttpClient, HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
+import { Context, Effect, type Fiber, Layer } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
 
 /**
  * One attempt's limits.
@@ -163,10 +163,95 @@ const capped = (response: Response, maxBytes: number): Response => {
 }
 
 /**
+ * An `HttpClient` with a short path for core's requests, as in the Effect 3 line: a request executed
+ * under {@link CurrentAttempt}, with the client span turned off (`HttpClient.TracerDisabledWhen`, as core
+ * turns it off), a URL without query parameters or hash set apart, goes straight to `attempt` with the
+ * attempt's signal as its only signal (no `AbortController` or unread-body tracking per request: core
+ * aborts that signal when the attempt ends without success). Every other request goes to `otherwise`,
+ * usually an `HttpClient.make` client with Effect's semantics.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/effect4-core"
+ * import { Effect } from "effect"
+ * import { HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
+ *
+ * const send = (request: Parameters<Parameters<typeof HttpClient.make>[0]>[0], url: URL, signal: AbortSignal) =>
+ *   Effect.tryPromise({
+ *     try: () => fetch(url, { headers: request.headers, redirect: "manual", signal }),
+ *     catch: (cause) =>
+ *       new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+ *   }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
+ *
+ * const client = Transport.makeClient({
+ *   attempt: (request, url, attempt) => send(request, url, attempt.signal),
+ *   otherwise: HttpClient.make((request, url, signal) => send(request, url, signal))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeClient = (options: {
+  readonly attempt: (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    attempt: Attempt,
+    fiber: Fiber.Fiber<unknown, unknown>
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+  readonly otherwise: HttpClient.HttpClient
+}): HttpClient.HttpClient => {
+  const { attempt: send, otherwise } = options
+  return HttpClient.makeWith<HttpClientError.HttpClientError, never, HttpClientError.HttpClientError, never>(
+    (effect) =>
+      Effect.flatMap(effect, (request) =>
+        Effect.withFiber((fiber) => {
+          const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
+          if (
+            attempt === undefined || request.urlParams.params.length > 0 || request.hash._tag === "Some" ||
+            !fiber.getRef(HttpClient.TracerDisabledWhen)(request)
+          ) {
+            return otherwise.execute(request)
+          }
+          let url: URL
+          try {
+            url = new URL(request.url)
+          } catch {
+            // `otherwise` reports the URL as Effect's clients do.
+            return otherwise.execute(request)
+          }
+          return send(request, url, attempt, fiber as Fiber.Fiber<unknown, unknown>)
+        })),
+    Effect.succeed as HttpClient.HttpClient.Preprocess<HttpClientError.HttpClientError, never>
+  )
+}
+
+const sendFetch = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  fiber: Fiber.Fiber<unknown, unknown>,
+  signal: AbortSignal,
+  attempt: Attempt | undefined
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const fetch = fiber.getRef(FetchHttpClient.Fetch)
+  const init = Context.getOrUndefined(fiber.context, FetchHttpClient.RequestInit)
+  return Effect.tryPromise({
+    try: () => fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal }),
+    catch: (cause) =>
+      new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+  }).pipe(
+    Effect.map((response) =>
+      HttpClientResponse.fromWeb(request, attempt === undefined ? response : capped(response, attempt.maxResponseBytes))
+    )
+  )
+}
+
+/**
  * An `HttpClient` on the runtime's `fetch` that honours {@link CurrentAttempt}: the attempt's signal
  * aborts the request and its body, and the body is capped. It reads `FetchHttpClient.Fetch` and
  * `FetchHttpClient.RequestInit` from the fiber's context as Effect's fetch client does, and never follows
- * redirects itself (the service checks each one).
+ * redirects itself (the service checks each one). Built with {@link makeClient}: core's requests take
+ * its short path.
  *
  * @example
  * ```ts
@@ -180,27 +265,14 @@ const capped = (response: Response, maxBytes: number): Response => {
  * @since 0.1.0
  * @category constructors
  */
-export const fetchClient: HttpClient.HttpClient = HttpClient.make((request, url, signal, fiber) => {
-  const fetch = fiber.getRef(FetchHttpClient.Fetch)
-  const init = Context.getOrUndefined(fiber.context, FetchHttpClient.RequestInit)
-  const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
-  return Effect.tryPromise({
-    try: () =>
-      fetch(url, {
-        ...init,
-        method: request.method,
-        headers: request.headers,
-        redirect: "manual",
-        signal: attempt === undefined ? signal : attempt.signal
-      }),
-    catch: (cause) =>
-      new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
-  }).pipe(Effect.map((response) =>
-    HttpClientResponse.fromWeb(
-      request,
-      attempt === undefined ? response : capped(response, attempt.maxResponseBytes)
-    )
-  ))
+export const fetchClient: HttpClient.HttpClient = makeClient({
+  attempt: (request, url, attempt, fiber) => sendFetch(request, url, fiber, attempt.signal, attempt),
+  // Any other request: Effect's `HttpClient.make`; under an attempt (with the client span on) it still
+  // takes the attempt's signal and cap.
+  otherwise: HttpClient.make((request, url, signal, fiber) => {
+    const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
+    return sendFetch(request, url, fiber as Fiber.Fiber<unknown, unknown>, attempt?.signal ?? signal, attempt)
+  })
 })
 
 /**

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Decode } from "@lyzr-effect/wire"
 import { DateTime, Equal, Result, Schema } from "effect"
-import { AgentSession, JsonValue, SessionIds, Timestamp } from "../src/index.ts"
+import { AgentSession, JsonValue, Rfc3339DateTime, SessionIds, Timestamp } from "../src/index.ts"
 import * as fast from "../src/internal/fastDecode.ts"
 import { seedSession } from "./support.ts"
 
@@ -40,6 +40,11 @@ describe("AgentSession", () => {
       assert.deepStrictEqual(session.metadata, "metadata" in extra && extra.metadata !== null ? extra.metadata : {})
       assert.strictEqual("description" in session, "description" in extra && extra.description !== null)
     }
+  })
+
+  it("Rfc3339DateTime, the Effect 3 line's name, is the same schema as Timestamp", () => {
+    assert.strictEqual(Rfc3339DateTime, Timestamp)
+    assert.isTrue(Result.isFailure(Schema.decodeUnknownResult(Rfc3339DateTime)("1")))
   })
 
   it("created_at: the schema accepts exactly what Decode.parseTimestamp accepts", () => {

@@ -63,6 +63,20 @@ describe("Transport.fetchClient", () => {
       assert.isTrue(calls[0]!.init.signal!.aborted, "the attempt's deadline reaches the fetch")
     }))
 
+  it.effect("under an attempt with the client span off (as core runs it), the fetch gets the attempt's own signal", () =>
+    Effect.gen(function*() {
+      const controller = new AbortController()
+      const { calls, fetch } = memoryFetch(() => new Response("ok"))
+      yield* HttpClient.get("http://127.0.0.1:1/x").pipe(
+        Effect.provideService(HttpClient.HttpClient, Transport.fetchClient),
+        Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
+        Effect.provideService(FetchHttpClient.Fetch, fetch),
+        Effect.provideService(Transport.CurrentAttempt, { signal: controller.signal, maxResponseBytes: 64 })
+      )
+      // The short path of Transport.makeClient: no AbortController of the client's own in between.
+      assert.strictEqual(calls[0]!.init.signal, controller.signal)
+    }))
+
   it.effect("a fetch that throws is an HttpClientError with a TransportError reason", () =>
     Effect.gen(function*() {
       const fetch = (() => Promise.reject(new TypeError("fetch failed"))) as typeof globalThis.fetch
