@@ -32,6 +32,7 @@ import * as CoreTransport from "../Transport.ts"
 import { isAttemptClient } from "./attemptClient.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
+import { ReadResponse } from "./readResponse.ts"
 
 /**
  * Marks options read from `LYZR_*` variables (by `AgentSessions.config` and the Workers adapter) or
@@ -191,8 +192,6 @@ export const make = (
         url: URL,
         signal: AbortSignal | undefined
       ): Effect.Effect<string, Errors.AgentSessionsError> => {
-        const declared = Number(response.headers["content-length"] ?? Number.NaN)
-        if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, declared))
         const onError = (error: HttpClientError.ResponseError) => {
           if (error.reason === "EmptyBody") return Effect.succeed("")
           if (error.cause instanceof CoreTransport.BodyTooLarge) {
@@ -201,6 +200,10 @@ export const make = (
           if (isTimeout(signal)) return fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
           return fail(Transport.failed(url, error.cause, { phase: "body", baseUrlName, scrub }))
         }
+        // Read before the response was handed over, within the cap (Transport.fetchClient): no headers to read.
+        if (response instanceof ReadResponse) return Effect.catchAll(response.text, onError)
+        const declared = Number(response.headers["content-length"] ?? Number.NaN)
+        if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, url, ""), maxBytes, declared))
         // A client that honours the attempt caps the body itself, as does a declared length under the cap.
         if (honours || (Number.isFinite(declared) && response.headers["content-encoding"] === undefined)) {
           return Effect.catchAll(response.text, onError)
