@@ -556,6 +556,38 @@ export const readEnv = (lookup: (name: string) => unknown): Checked<EnvSettings>
 }
 
 /**
+ * {@link EnvSettings} as the fields of a client's options (`timeout` in milliseconds), marked with
+ * {@link sourceKey} as read from variables, so that every later message names the variable. The key
+ * is still plain text: wrap it (`Redacted.make`) before it goes anywhere else.
+ *
+ * @example
+ * ```ts
+ * import { Settings } from "@lyzr-effect/wire"
+ *
+ * const read = Settings.readEnv((name) => ({ LYZR_API_KEY: "sk-test", LYZR_TIMEOUT: "5000" } as Record<string, string>)[name])
+ * if (read._tag === "Valid") Settings.envOptions(read.value).timeout // 5000
+ * ```
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const envOptions = (settings: EnvSettings): {
+  readonly apiKey: string
+  readonly baseUrl: string | undefined
+  readonly timeout: number | undefined
+  readonly maxRetries: number | undefined
+  readonly allowInsecureHttp: boolean
+  readonly [sourceKey]: "env"
+} => ({
+  apiKey: settings.apiKey,
+  baseUrl: settings.baseUrl,
+  timeout: settings.timeoutMillis,
+  maxRetries: settings.maxRetries,
+  allowInsecureHttp: settings.allowInsecureHttp,
+  [sourceKey]: "env"
+})
+
+/**
  * The `LYZR_*` values of `env` as one string: equal strings for equal settings, so a cache of what was
  * built from them sees a rotated secret at once. It holds the key: keep it in memory, never print it.
  *

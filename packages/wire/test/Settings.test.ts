@@ -510,3 +510,24 @@ describe("Settings.sourceOf", () => {
     expect(Settings.sourceOf({})).toBe("option")
   })
 })
+
+describe("Settings.envOptions", () => {
+  it("gives the read settings as options fields, timeout in milliseconds, marked as read from variables", () => {
+    const options = Settings.envOptions({
+      apiKey: "sk-test",
+      baseUrl: "https://agent-prod.studio.lyzr.ai",
+      timeoutMillis: 5000,
+      maxRetries: 1,
+      allowInsecureHttp: false
+    })
+    expect(options).toEqual({
+      apiKey: "sk-test",
+      baseUrl: "https://agent-prod.studio.lyzr.ai",
+      timeout: 5000,
+      maxRetries: 1,
+      allowInsecureHttp: false,
+      [Settings.sourceKey]: "env"
+    })
+    expect(Settings.sourceOf(options)).toBe("env")
+  })
+})

@@ -40,15 +40,8 @@ export const optionsFromEnv = (env: object): Either.Either<AgentSessionsOptions,
         : ConfigError.InvalidData([read.name], read.message)
     )
   }
-  const settings = read.value
-  return Either.right({
-    apiKey: Redacted.make(settings.apiKey),
-    baseUrl: settings.baseUrl,
-    timeout: settings.timeoutMillis,
-    maxRetries: settings.maxRetries,
-    allowInsecureHttp: settings.allowInsecureHttp,
-    [Settings.sourceKey]: "env"
-  } as AgentSessionsOptions)
+  const options = Settings.envOptions(read.value)
+  return Either.right({ ...options, apiKey: Redacted.make(options.apiKey) } as AgentSessionsOptions)
 }
 
 /** The service from the bindings (and `overrides`), over the runtime's `fetch`. */

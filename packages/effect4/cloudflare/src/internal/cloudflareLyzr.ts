@@ -55,15 +55,8 @@ export const optionsFromEnv = (env: object): Result.Result<AgentSessionsOptions,
   const bindings = env as Record<string, unknown>
   const read = Settings.readEnv((name) => bindings[name])
   if (read._tag === "Invalid") return Result.fail(configError(read.message))
-  const settings = read.value
-  return Result.succeed({
-    apiKey: Redacted.make(settings.apiKey),
-    baseUrl: settings.baseUrl,
-    timeout: settings.timeoutMillis,
-    maxRetries: settings.maxRetries,
-    allowInsecureHttp: settings.allowInsecureHttp,
-    [Settings.sourceKey]: "env"
-  } as AgentSessionsOptions)
+  const options = Settings.envOptions(read.value)
+  return Result.succeed({ ...options, apiKey: Redacted.make(options.apiKey) } as AgentSessionsOptions)
 }
 
 /** The service from the bindings (and `overrides`), on the `HttpClient` in context. */
