@@ -40,7 +40,47 @@ export interface Attempt {
   readonly signal: AbortSignal
   /** Bodies past this many bytes fail with {@link BodyTooLarge} as the cause. */
   readonly maxResponseBytes: number
+  /**
+   * The `RequestInit` the service's layer was built with (`FetchHttpClient.RequestInit`, with
+   * `redirect: "manual"`), for fetch-based clients; it wins over one in the call's context.
+   *
+   * @since 0.1.0
+   */
+  readonly requestInit?: RequestInit | undefined
 }
+
+/**
+ * How a client's {@link makeClient} `send` ends: the response (with its body's text when the body was
+ * read in full, within the cap, before the response was handed over), or the request's failure.
+ *
+ * @example
+ * ```ts
+ * import { HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+ * import type { Transport } from "@lyzr-effect/core"
+ *
+ * const request = HttpClientRequest.get("https://agent-prod.studio.lyzr.ai/v1/agent/agt_1/sessions")
+ * const read: Transport.Sent = {
+ *   _tag: "Response",
+ *   response: HttpClientResponse.fromWeb(request, new Response("[]")),
+ *   text: "[]"
+ * }
+ * const refused: Transport.Sent = {
+ *   _tag: "Failure",
+ *   error: new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNREFUSED") })
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Sent =
+  | {
+    readonly _tag: "Response"
+    readonly response: HttpClientResponse.HttpClientResponse
+    /** The whole body, when it was read before the response was handed over; `undefined` otherwise. */
+    readonly text: string | undefined
+  }
+  | { readonly _tag: "Failure"; readonly error: HttpClientError.HttpClientError }
 
 /**
  * The current attempt's limits, in the context of the fiber that executes the request (as
@@ -158,11 +198,84 @@ const capped = (response: Response, maxBytes: number): Response => {
 }
 
 /**
+ * What a client's short path does for one request of core's attempt, as an Effect.
+ *
+ * @example
+ * ```ts
+ * import { HttpClientError, HttpClientResponse } from "@effect/platform"
+ * import type { Transport } from "@lyzr-effect/core"
+ * import { Effect } from "effect"
+ *
+ * const attempt: Transport.AttemptSend = (request, url, limits) =>
+ *   Effect.tryPromise({
+ *     try: () => fetch(url, { headers: request.headers, redirect: "manual", signal: limits.signal }),
+ *     catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+ *   }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AttemptSend = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  attempt: Attempt,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>
+) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+
+/**
+ * What a client's short path does for one request of core's attempt, as a promise that never rejects.
+ * Core then runs the whole attempt in one suspension: on the happy path no Effect step is taken
+ * between sending and the decoded value.
+ *
+ * @example
+ * ```ts
+ * import { HttpClientError, HttpClientResponse } from "@effect/platform"
+ * import type { Transport } from "@lyzr-effect/core"
+ *
+ * const send: Transport.PromiseSend = (request, url, limits) =>
+ *   fetch(url, { headers: request.headers, redirect: "manual", signal: limits.signal }).then(
+ *     (response): Transport.Sent => ({
+ *       _tag: "Response",
+ *       response: HttpClientResponse.fromWeb(request, response),
+ *       text: undefined
+ *     }),
+ *     (cause): Transport.Sent => ({
+ *       _tag: "Failure",
+ *       error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
+ *     })
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PromiseSend = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  attempt: Attempt,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>
+) => Promise<Sent>
+
+/** A send as an Effect: one suspension, resumed with the response or the failure. */
+const suspendOn = (request: HttpClientRequest.HttpClientRequest, send: () => Promise<Sent>) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    send().then(
+      (sent) => resume(sent._tag === "Response" ? Effect.succeed(sent.response) : Effect.fail(sent.error)),
+      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    )
+  })
+
+const fromPromise = (send: PromiseSend): AttemptSend => (request, url, attempt, fiber) =>
+  suspendOn(request, () => send(request, url, attempt, fiber))
+
+/**
  * An `HttpClient` with a short path for core's requests: a request executed under
- * {@link CurrentAttempt} goes straight to `attempt`, with the attempt's signal as its only signal (no
- * `AbortController`, span or `FinalizationRegistry` entry per request: core aborts that signal when
- * the attempt ends without success, which cancels the request and drops an unread body). Every other
- * request goes to `otherwise`, usually an `HttpClient.make` client with the platform's semantics.
+ * {@link CurrentAttempt} goes straight to `attempt` (or `send`), with the attempt's signal as its only
+ * signal (no `AbortController`, span or `FinalizationRegistry` entry per request: core aborts that
+ * signal when the attempt ends without success, which cancels the request and drops an unread body).
+ * Every other request goes to `otherwise`, usually an `HttpClient.make` client with the platform's
+ * semantics. A client given `send` (a promise) lets core run each attempt in one suspension.
  *
  * @example
  * ```ts
@@ -184,37 +297,54 @@ const capped = (response: Response, maxBytes: number): Response => {
  *     }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
  *   )
  * })
+ *
+ * // The same short path as a promise that never rejects: core runs each attempt in one suspension.
+ * const direct = Transport.makeClient({
+ *   send: (request, url, attempt) =>
+ *     send(url, { headers: request.headers, signal: attempt.signal }).then(
+ *       (response): Transport.Sent => ({
+ *         _tag: "Response",
+ *         response: HttpClientResponse.fromWeb(request, response),
+ *         text: undefined
+ *       }),
+ *       (cause): Transport.Sent => ({
+ *         _tag: "Failure",
+ *         error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
+ *       })
+ *     ),
+ *   otherwise: client
+ * })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeClient = (options: {
-  readonly attempt: (
-    request: HttpClientRequest.HttpClientRequest,
-    url: URL,
-    attempt: Attempt,
-    fiber: Fiber.RuntimeFiber<unknown, unknown>
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
-  readonly otherwise: HttpClient.HttpClient
-}): HttpClient.HttpClient => {
-  const { attempt: send, otherwise } = options
-  return markAttemptClient(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (effect) =>
-      Effect.flatMap(
-        effect,
-        (request) =>
-          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
-            const attempt = fiber.currentContext.unsafeMap.get(attemptKey) as Attempt | undefined
-            if (attempt === undefined) return otherwise.execute(request)
-            const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-            return url._tag === "Left"
-              ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-              : send(request, url.right, attempt, fiber)
-          })
-      ),
-    Effect.succeed
-  ))
+export const makeClient = (
+  options:
+    | { readonly attempt: AttemptSend; readonly send?: undefined; readonly otherwise: HttpClient.HttpClient }
+    | { readonly send: PromiseSend; readonly attempt?: AttemptSend; readonly otherwise: HttpClient.HttpClient }
+): HttpClient.HttpClient => {
+  const { otherwise } = options
+  const send = options.attempt ?? fromPromise(options.send!)
+  return markAttemptClient(
+    HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+      (effect) =>
+        Effect.flatMap(
+          effect,
+          (request) =>
+            Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+              const attempt = fiber.currentContext.unsafeMap.get(attemptKey) as Attempt | undefined
+              if (attempt === undefined) return otherwise.execute(request)
+              const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+              return url._tag === "Left"
+                ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+                : send(request, url.right, attempt, fiber)
+            })
+        ),
+      Effect.succeed
+    ),
+    options.send
+  )
 }
 
 /** The runtime's `fetch` and the `RequestInit` in context, as the platform's fetch client reads them. */
@@ -231,26 +361,55 @@ const sendFetch = (
   url: URL,
   fiber: Fiber.RuntimeFiber<unknown, unknown>,
   signal: AbortSignal,
-  maxBytes: number | undefined
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+  maxBytes: number | undefined,
+  requestInit: RequestInit | undefined
+): Promise<Sent> => {
   const { fetch, init } = fetchOf(fiber)
-  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal }).then(
-      (response) => {
-        if (maxBytes === undefined) return resume(Effect.succeed(HttpClientResponse.fromWeb(request, response)))
-        // Core's requests: a body whose declared length is within the cap is read before the response is
-        // handed over, so the call resumes once; its failure is kept for `text`, as a failure of the body.
-        if (response.body !== null && declaredWithin(response, maxBytes)) {
-          return response.text().then(
-            (text) => resume(Effect.succeed(new ReadResponse(request, response, { _tag: "Text", text }))),
-            (cause) => resume(Effect.succeed(new ReadResponse(request, response, { _tag: "Failed", cause })))
-          )
-        }
-        resume(Effect.succeed(HttpClientResponse.fromWeb(request, capped(response, maxBytes))))
-      },
-      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-    )
+  const failed = (cause: unknown): Sent => ({
+    _tag: "Failure",
+    error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
   })
+  let sent: Promise<Response>
+  try {
+    sent = fetch(url, {
+      ...(requestInit ?? init),
+      method: request.method,
+      headers: request.headers,
+      redirect: "manual",
+      signal
+    })
+  } catch (cause) {
+    return Promise.resolve(failed(cause))
+  }
+  return sent.then(
+    (response): Sent | Promise<Sent> => {
+      if (maxBytes === undefined) {
+        return { _tag: "Response", response: HttpClientResponse.fromWeb(request, response), text: undefined }
+      }
+      // Core's requests: a body whose declared length is within the cap is read before the response is
+      // handed over, so the call resumes once; its failure is kept for `text`, as a failure of the body.
+      if (response.body !== null && declaredWithin(response, maxBytes)) {
+        return response.text().then(
+          (text): Sent => ({
+            _tag: "Response",
+            response: new ReadResponse(request, response, { _tag: "Text", text }),
+            text
+          }),
+          (cause): Sent => ({
+            _tag: "Response",
+            response: new ReadResponse(request, response, { _tag: "Failed", cause }),
+            text: undefined
+          })
+        )
+      }
+      return {
+        _tag: "Response",
+        response: HttpClientResponse.fromWeb(request, capped(response, maxBytes)),
+        text: undefined
+      }
+    },
+    failed
+  )
 }
 
 /**
@@ -273,8 +432,11 @@ const sendFetch = (
  * @category constructors
  */
 export const fetchClient: HttpClient.HttpClient = makeClient({
-  attempt: (request, url, attempt, fiber) => sendFetch(request, url, fiber, attempt.signal, attempt.maxResponseBytes),
-  otherwise: HttpClient.make((request, url, signal, fiber) => sendFetch(request, url, fiber, signal, undefined))
+  send: (request, url, attempt, fiber) =>
+    sendFetch(request, url, fiber, attempt.signal, attempt.maxResponseBytes, attempt.requestInit),
+  otherwise: HttpClient.make((request, url, signal, fiber) =>
+    suspendOn(request, () => sendFetch(request, url, fiber, signal, undefined, undefined))
+  )
 })
 
 /**

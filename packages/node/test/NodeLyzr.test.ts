@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AgentSessions, type AgentSessionsOptions } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { ConfigError, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Option, Scope, Tracer } from "effect"
 import { eventually, seedSession, sendJson, serve, testKey } from "./support.ts"
 
 const agent = "agt_customer_support"
@@ -281,6 +281,58 @@ describe("NodeLyzr.layer over loopback sockets", () => {
       yield* Scope.close(layerScope, Exit.void)
       expect(yield* eventually(() => server.sockets.size === 0, 1000)).toBe(true)
       yield* Scope.close(serverScope, Exit.void)
+    }))
+
+  it.scopedLive("with a tracer installed, a call that succeeds at once ends one span with its status", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 200, seedSession))
+      const spans: Array<{ name: string; attributes: Map<string, unknown>; ended: boolean }> = []
+      const tracer = Tracer.make({
+        span: (name, parent, context, links, startTime, kind) => {
+          const span = { name, attributes: new Map<string, unknown>(), ended: false }
+          spans.push(span)
+          return {
+            _tag: "Span",
+            name,
+            spanId: `span${spans.length}`,
+            traceId: "trace",
+            parent,
+            context,
+            status: { _tag: "Started", startTime },
+            attributes: span.attributes,
+            links,
+            sampled: true,
+            kind,
+            end: () => {
+              span.ended = true
+            },
+            attribute: (key, value) => {
+              span.attributes.set(key, value)
+            },
+            event: () => {},
+            addLinks: () => {}
+          }
+        },
+        context: (f) => f()
+      })
+      yield* get.pipe(Effect.provide(sessionsAt(server.url)), Effect.withTracer(tracer))
+      expect(spans.map((span) => span.name)).toEqual(["AgentSessions.get"])
+      expect(spans[0]!.ended).toBe(true)
+      expect(spans[0]!.attributes.get("http.response.status_code")).toBe(200)
+      expect(spans[0]!.attributes.get("lyzr.attempts")).toBe(1)
+    }))
+
+  it.scopedLive("with no tracer installed, a failed call still fails inside its span: Cause.pretty names it", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 404, { detail: "Session not found" }))
+      const exit = yield* Effect.exit(get.pipe(Effect.provide(sessionsAt(server.url))))
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) {
+        expect(Cause.failureOption(exit.cause).pipe(Option.map((error) => error._tag))).toEqual(
+          Option.some("SessionNotFound")
+        )
+        expect(Cause.pretty(exit.cause)).toContain("at AgentSessions.get")
+      }
     }))
 
   it.effect("a plain-http base URL on a non-loopback host fails the layer with a ConfigError", () =>

@@ -6,7 +6,7 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
@@ -14,9 +14,12 @@ import {
   Clock,
   ConfigError,
   Context,
+  DefaultServices,
   Duration,
   Effect,
   Either,
+  type Fiber,
+  FiberRef,
   Option,
   ParseResult,
   Redacted,
@@ -29,7 +32,7 @@ import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSession
 import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
-import { isAttemptClient } from "./attemptClient.ts"
+import { isAttemptClient, sendOf } from "./attemptClient.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 import { ReadResponse } from "./readResponse.ts"
@@ -156,7 +159,13 @@ export const make = (
         // of `Transport.makeClient` makes no span for core's requests, so it needs no disabling.
         options.transformClient ?? ((client) => client)
       )
-      // The headers, built once; each request only sets its URL.
+      // A client's promise `send` (Transport.makeClient) lets each attempt run in one suspension; a client
+      // transformed by the user gets every request through `execute`, and one that does not honour the
+      // attempt gets none of core's attempt.
+      const send = honours && options.transformClient === undefined ? sendOf(given) : undefined
+      const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+      // The headers, built once; each request only sets its URL (as a string: the base URL has no query or
+      // fragment, and the IDs are percent-encoded, so there are no search parameters to split off).
       const template = HttpClientRequest.get("").pipe(
         HttpClientRequest.setHeaders({ "x-api-key": key, accept: "application/json" })
       )
@@ -259,6 +268,58 @@ export const make = (
           ))
       }
 
+      /** A request that got no response (or could not be built), as its tagged error. */
+      const requestFailed = (
+        error: HttpClientError.HttpClientError,
+        url: URL,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<never, Errors.AgentSessionsError> =>
+        isTimeout(signal)
+          ? fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
+          : fail(Transport.failed(url, error.cause ?? error, {
+            phase: "request",
+            baseUrlName,
+            scrub,
+            // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
+            kind: error._tag === "RequestError" && error.reason !== "Transport" ? "invalid-request" : undefined
+          }))
+
+      /** A response: a redirect followed (or refused), a body decoded, or a status as its tagged error. */
+      const responded = <A>(
+        response: HttpClientResponse.HttpClientResponse,
+        url: URL,
+        redirects: number,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
+        span: Tracer.Span,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        const status = response.status
+        span.attribute("http.response.status_code", status)
+        if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
+          const next = Redirect.next({
+            from: url,
+            status,
+            headers: response.headers,
+            baseOrigin,
+            redirects,
+            maxRedirects,
+            redactor
+          })
+          if (!(next instanceof URL)) return Effect.zipRight(discard(response), fail(next))
+          return Effect.zipRight(discard(response), request(next, redirects + 1, endpoint, decode, span, signal))
+        }
+        return Effect.flatMap(readBody(response, url, signal), (text) =>
+          status >= 200 && status < 300
+            ? decodeBody(response, url, text, endpoint, decode)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              fail(ErrorRecord.fromResponse(facts(response, url, text), {
+                notFound: endpoint.notFound,
+                retryAfter: Retry.retryAfterMillis(response.headers, now),
+                baseUrlName
+              }))))
+      }
+
       /** One request, following same-origin redirects, ending in the decoded body or a tagged error. */
       const request = <A>(
         url: URL,
@@ -268,43 +329,9 @@ export const make = (
         span: Tracer.Span,
         signal: AbortSignal | undefined
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
-        Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, url)), {
-          onFailure: (error) =>
-            isTimeout(signal)
-              ? fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
-              : fail(Transport.failed(url, error.cause ?? error, {
-                phase: "request",
-                baseUrlName,
-                scrub,
-                // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
-                kind: error._tag === "RequestError" && error.reason !== "Transport" ? "invalid-request" : undefined
-              })),
-          onSuccess: (response) => {
-            const status = response.status
-            span.attribute("http.response.status_code", status)
-            if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
-              const next = Redirect.next({
-                from: url,
-                status,
-                headers: response.headers,
-                baseOrigin,
-                redirects,
-                maxRedirects,
-                redactor
-              })
-              if (!(next instanceof URL)) return Effect.zipRight(discard(response), fail(next))
-              return Effect.zipRight(discard(response), request(next, redirects + 1, endpoint, decode, span, signal))
-            }
-            return Effect.flatMap(readBody(response, url, signal), (text) =>
-              status >= 200 && status < 300
-                ? decodeBody(response, url, text, endpoint, decode)
-                : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  fail(ErrorRecord.fromResponse(facts(response, url, text), {
-                    notFound: endpoint.notFound,
-                    retryAfter: Retry.retryAfterMillis(response.headers, now),
-                    baseUrlName
-                  }))))
-          }
+        Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, url.href)), {
+          onFailure: (error) => requestFailed(error, url, signal),
+          onSuccess: (response) => responded(response, url, redirects, endpoint, decode, span, signal)
         })
 
       /** A redirect's body is read (within the cap) and dropped, so a pooled connection can be reused. */
@@ -317,6 +344,108 @@ export const make = (
           : Effect.void
       }
 
+      /** The attempt's limits, the fetch options and the call's span as parent: one change of context. */
+      const underAttempt = <A>(
+        effect: Effect.Effect<A, Errors.AgentSessionsError>,
+        span: Tracer.Span,
+        limits: CoreTransport.Attempt | undefined
+      ) =>
+        Effect.mapInputContext(effect, (context: Context.Context<never>) => {
+          const withSpan = Context.add(
+            Context.add(context, FetchHttpClient.RequestInit, requestInit),
+            Tracer.ParentSpan,
+            span
+          )
+          return limits === undefined ? withSpan : Context.add(withSpan, CoreTransport.CurrentAttempt, limits)
+        })
+
+      /** An attempt's deadline and signal, ended (and aborted unless it succeeded) exactly once. */
+      const deadline = () => {
+        // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
+        // pending per call for the whole timeout.
+        const controller = new AbortController()
+        const timer = setTimeout(
+          () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
+          timeoutMillis
+        )
+        const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes, requestInit }
+        // An attempt that did not succeed may leave a request in flight or a body unread: the client
+        // gives core's requests no signal of its own (Transport.makeClient), so end them here.
+        const end = (succeeded: boolean) => {
+          clearTimeout(timer)
+          if (!succeeded) controller.abort(new DOMException("the attempt ended", "AbortError"))
+        }
+        return { limits, end }
+      }
+
+      /** The value of a whole 2xx body, when it is JSON in the expected shape; `undefined` otherwise. */
+      const decodedOk = <A>(
+        text: string,
+        decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>
+      ): Either.Right<ParseResult.ParseError, A> | undefined => {
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return undefined
+        }
+        const decoded = decode(json)
+        return Either.isRight(decoded) ? decoded : undefined
+      }
+
+      /**
+       * One attempt on a client's promise `send` (Transport.makeClient): sent, read and decoded in a
+       * single suspension. Anything but a decoded 2xx body goes on as an Effect, in `rest`, under the span
+       * that `rest` is given (the call's, or one made only now: see `call`).
+       */
+      const sendAttempt = <A>(
+        send: CoreTransport.PromiseSend,
+        url: URL,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
+        span: Tracer.Span | undefined,
+        rest: (
+          go: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>
+        ) => Effect.Effect<A, Errors.AgentSessionsError>
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        Effect.withFiberRuntime<A, Errors.AgentSessionsError>((fiber) => {
+          const { end, limits } = deadline()
+          const signal = limits.signal
+          const request = HttpClientRequest.setUrl(template, url.href)
+          const goOn = (sent: CoreTransport.Sent) =>
+            rest((span) =>
+              underAttempt(
+                sent._tag === "Failure"
+                  ? requestFailed(sent.error, url, signal)
+                  : responded(sent.response, url, 0, endpoint, decode, span, signal),
+                span,
+                limits
+              ).pipe(Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success"))))
+            )
+          return Effect.async<A, Errors.AgentSessionsError>((resume) => {
+            send(request, url, limits, fiber).then(
+              (sent) => {
+                if (sent._tag === "Response" && sent.text !== undefined) {
+                  const status = sent.response.status
+                  const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
+                  if (decoded !== undefined) {
+                    end(true)
+                    span?.attribute("http.response.status_code", status)
+                    return resume(Effect.succeed(decoded.right))
+                  }
+                }
+                resume(goOn(sent))
+              },
+              (cause) =>
+                resume(goOn({
+                  _tag: "Failure",
+                  error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
+                }))
+            )
+            return Effect.sync(() => end(false))
+          })
+        })
+
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
       const attempt = <A>(
         url: URL,
@@ -324,45 +453,66 @@ export const make = (
         decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
         span: Tracer.Span
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        if (send !== undefined) return sendAttempt(send, url, endpoint, decode, span, (go) => go(span))
         if (honours) {
-          // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
-          // pending per call for the whole timeout.
-          const controller = new AbortController()
-          const timer = setTimeout(
-            () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
-            timeoutMillis
+          const { end, limits } = deadline()
+          return underAttempt(request(url, 0, endpoint, decode, span, limits.signal), span, limits).pipe(
+            Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success")))
           )
-          const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes }
-          // One change of context per attempt: the fetch options, the limits and the call's span as parent.
-          return Effect.mapInputContext(
-            request(url, 0, endpoint, decode, span, controller.signal),
-            (context: Context.Context<never>) =>
-              Context.add(
-                Context.add(Context.add(context, FetchHttpClient.RequestInit, requestInit), Tracer.ParentSpan, span),
-                CoreTransport.CurrentAttempt,
-                limits
-              )
-          ).pipe(Effect.onExit((exit) =>
-            Effect.sync(() => {
-              clearTimeout(timer)
-              // An attempt that did not succeed may leave a request in flight or a body unread: the
-              // client gives core's requests no signal of its own (Transport.makeClient), so end them here.
-              if (exit._tag === "Failure") controller.abort(new DOMException("the attempt ended", "AbortError"))
-            })
-          ))
         }
-        return request(url, 0, endpoint, decode, span, undefined).pipe(
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => fromRecord(redactor.record(ErrorRecord.timedOut(url, timeoutMillis, timeoutName)))
-          }),
-          Effect.mapInputContext((context: Context.Context<never>) =>
-            Context.add(Context.add(context, FetchHttpClient.RequestInit, requestInit), Tracer.ParentSpan, span)
-          )
+        return underAttempt(
+          request(url, 0, endpoint, decode, span, undefined).pipe(
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () => fromRecord(redactor.record(ErrorRecord.timedOut(url, timeoutMillis, timeoutName)))
+            })
+          ),
+          span,
+          undefined
         )
       }
 
-      /** A call: one span, a first attempt, and the retry policy only once an attempt has failed. */
+      /** After a first failed attempt: the retry policy, fed that failure first, runs the next attempts. */
+      const retrying = <A>(
+        first: Effect.Effect<A, Errors.AgentSessionsError>,
+        url: URL,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
+        span: Tracer.Span
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        let attempts = 1
+        span.attribute("lyzr.attempts", 1)
+        return Effect.catchAll(first, (failure) => {
+          // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
+          let pending: Errors.AgentSessionsError | undefined = failure
+          const again = Effect.suspend(() => {
+            if (pending !== undefined) {
+              const error = pending
+              pending = undefined
+              return Effect.fail(error)
+            }
+            attempts++
+            span.attribute("lyzr.attempts", attempts)
+            return attempt(url, endpoint, decode, span)
+          })
+          return Effect.withParentSpan(Effect.retry(again, logged(endpoint.spanName, policy, () => attempts)), span)
+        })
+      }
+
+      /**
+       * Whether anyone can see the call's span: a tracer other than Effect's built-in one is installed, and
+       * tracing is on. The built-in tracer's spans reach no exporter, and the call runs none of the
+       * caller's code inside its span, so a call that succeeds at once has nothing to record.
+       */
+      const traced = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
+        fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+        Context.get(fiber.getFiberRef(DefaultServices.currentServices), Tracer.Tracer) !== builtInTracer
+
+      /**
+       * A call: one span, a first attempt, and the retry policy only once an attempt has failed. On a
+       * client's promise `send` with no tracer installed, the span is made only once the first attempt
+       * has not simply succeeded, before its failure is classified: every failure still carries it.
+       */
       const call = <Args extends ReadonlyArray<unknown>, A>(
         endpoint: Endpoint.Endpoint<Args>,
         args: Args,
@@ -379,32 +529,21 @@ export const make = (
             })
           )
         }
-        return Effect.useSpan(endpoint.spanName, {
+        const spanOptions: Tracer.SpanOptions = {
           kind: "client",
           attributes: { ...attributes, "http.request.method": "GET", "url.path": path },
           // The caller's stack is not the span's business, and capturing it costs a microsecond a call.
           captureStackTrace: false
-        }, (span) => {
-          const url = new URL(prefix + path)
-          let attempts = 1
-          span.attribute("lyzr.attempts", 1)
-          // Each attempt runs under the span (see `attempt`); the retry driver, off the happy path, too.
-          return Effect.catchAll(attempt(url, endpoint, decode, span), (first) => {
-            // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
-            let pending: Errors.AgentSessionsError | undefined = first
-            const again = Effect.suspend(() => {
-              if (pending !== undefined) {
-                const error = pending
-                pending = undefined
-                return Effect.fail(error)
-              }
-              attempts++
-              span.attribute("lyzr.attempts", attempts)
-              return attempt(url, endpoint, decode, span)
-            })
-            return Effect.withParentSpan(Effect.retry(again, logged(endpoint.spanName, policy, () => attempts)), span)
-          })
-        })
+        }
+        const url = new URL(prefix + path)
+        const spanned = (first: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>) =>
+          Effect.useSpan(endpoint.spanName, spanOptions, (span) => retrying(first(span), url, endpoint, decode, span))
+        if (send === undefined) return spanned((span) => attempt(url, endpoint, decode, span))
+        return Effect.withFiberRuntime((fiber) =>
+          traced(fiber)
+            ? spanned((span) => sendAttempt(send, url, endpoint, decode, span, (go) => go(span)))
+            : sendAttempt(send, url, endpoint, decode, undefined, spanned)
+        )
       }
 
       return {

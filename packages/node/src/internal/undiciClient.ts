@@ -53,43 +53,55 @@ const send = (
   url: URL,
   signal: AbortSignal,
   maxBytes: number | undefined
-) =>
-  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    let body: RequestBody
-    try {
-      body = toBody(request.body)
-    } catch (cause) {
-      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
-      return
-    }
-    dispatcher.request({
-      method: request.method as Dispatcher.HttpMethod,
-      origin: url.origin,
-      path: url.pathname + url.search,
-      headers: request.headers,
-      body,
-      signal
-    }).then(
-      (source) => {
-        const response = new UndiciResponse(request, source, maxBytes)
-        // Core's requests (a cap is set): a body whose declared length is within the cap is read before the
-        // response is handed over, so the call resumes once instead of twice. Its failure (a reset, the
-        // deadline) is kept for `text`, where core reads it as a failure of the body.
-        if (maxBytes === undefined || !response.declaredWithin(maxBytes)) return resume(Effect.succeed(response))
-        source.body.text().then(
-          (text) => {
-            response.preread = true
-            response.cachedText = Effect.succeed(text)
-            resume(Effect.succeed(response))
-          },
-          (cause) => {
-            response.preread = true
-            response.cachedText = Effect.fail(response.decodeError(cause))
-            resume(Effect.succeed(response))
-          }
-        )
-      },
-      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+): Promise<Transport.Sent> => {
+  const failed = (reason: "Encode" | "Transport", cause: unknown): Transport.Sent => ({
+    _tag: "Failure",
+    error: new HttpClientError.RequestError({ request, reason, cause })
+  })
+  let body: RequestBody
+  try {
+    body = toBody(request.body)
+  } catch (cause) {
+    return Promise.resolve(failed("Encode", cause))
+  }
+  return dispatcher.request({
+    method: request.method as Dispatcher.HttpMethod,
+    origin: url.origin,
+    path: url.pathname + url.search,
+    headers: request.headers,
+    body,
+    signal
+  }).then(
+    (source): Transport.Sent | Promise<Transport.Sent> => {
+      const response = new UndiciResponse(request, source, maxBytes)
+      // Core's requests (a cap is set): a body whose declared length is within the cap is read before the
+      // response is handed over, so the call resumes once instead of twice. Its failure (a reset, the
+      // deadline) is kept for `text`, where core reads it as a failure of the body.
+      if (maxBytes === undefined || !response.declaredWithin(maxBytes)) {
+        return { _tag: "Response", response, text: undefined }
+      }
+      return source.body.text().then(
+        (text): Transport.Sent => {
+          response.preread = true
+          response.cachedText = Effect.succeed(text)
+          return { _tag: "Response", response, text }
+        },
+        (cause): Transport.Sent => {
+          response.preread = true
+          response.cachedText = Effect.fail(response.decodeError(cause))
+          return { _tag: "Response", response, text: undefined }
+        }
+      )
+    },
+    (cause) => failed("Transport", cause)
+  )
+}
+
+/** A send as an Effect, for requests outside core's attempts. */
+const suspendOn = (sent: () => Promise<Transport.Sent>) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    sent().then((result) =>
+      resume(result._tag === "Response" ? Effect.succeed(result.response) : Effect.fail(result.error))
     )
   })
 
@@ -100,8 +112,10 @@ const send = (
  */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   Transport.makeClient({
-    attempt: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt.maxResponseBytes),
-    otherwise: HttpClient.make((request, url, signal) => send(dispatcher, request, url, signal, undefined))
+    send: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt.maxResponseBytes),
+    otherwise: HttpClient.make((request, url, signal) =>
+      suspendOn(() => send(dispatcher, request, url, signal, undefined))
+    )
   })
 
 /**
