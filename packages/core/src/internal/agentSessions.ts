@@ -400,6 +400,7 @@ export const make = (
        */
       const sendAttempt = <A>(
         send: CoreTransport.PromiseSend,
+        fiber: Fiber.RuntimeFiber<unknown, unknown>,
         url: URL,
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
@@ -407,44 +408,43 @@ export const make = (
         rest: (
           go: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>
         ) => Effect.Effect<A, Errors.AgentSessionsError>
-      ): Effect.Effect<A, Errors.AgentSessionsError> =>
-        Effect.withFiberRuntime<A, Errors.AgentSessionsError>((fiber) => {
-          const { end, limits } = deadline()
-          const signal = limits.signal
-          const request = HttpClientRequest.setUrl(template, url.href)
-          const goOn = (sent: CoreTransport.Sent) =>
-            rest((span) =>
-              underAttempt(
-                sent._tag === "Failure"
-                  ? requestFailed(sent.error, url, signal)
-                  : responded(sent.response, url, 0, endpoint, decode, span, signal),
-                span,
-                limits
-              ).pipe(Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success"))))
-            )
-          return Effect.async<A, Errors.AgentSessionsError>((resume) => {
-            send(request, url, limits, fiber).then(
-              (sent) => {
-                if (sent._tag === "Response" && sent.text !== undefined) {
-                  const status = sent.response.status
-                  const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
-                  if (decoded !== undefined) {
-                    end(true)
-                    span?.attribute("http.response.status_code", status)
-                    return resume(Effect.succeed(decoded.right))
-                  }
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        const { end, limits } = deadline()
+        const signal = limits.signal
+        const request = HttpClientRequest.setUrl(template, url.href)
+        const goOn = (sent: CoreTransport.Sent) =>
+          rest((span) =>
+            underAttempt(
+              sent._tag === "Failure"
+                ? requestFailed(sent.error, url, signal)
+                : responded(sent.response, url, 0, endpoint, decode, span, signal),
+              span,
+              limits
+            ).pipe(Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success"))))
+          )
+        return Effect.async<A, Errors.AgentSessionsError>((resume) => {
+          send(request, url, limits, fiber).then(
+            (sent) => {
+              if (sent._tag === "Response" && sent.text !== undefined) {
+                const status = sent.response.status
+                const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
+                if (decoded !== undefined) {
+                  end(true)
+                  span?.attribute("http.response.status_code", status)
+                  return resume(Effect.succeed(decoded.right))
                 }
-                resume(goOn(sent))
-              },
-              (cause) =>
-                resume(goOn({
-                  _tag: "Failure",
-                  error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
-                }))
-            )
-            return Effect.sync(() => end(false))
-          })
+              }
+              resume(goOn(sent))
+            },
+            (cause) =>
+              resume(goOn({
+                _tag: "Failure",
+                error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
+              }))
+          )
+          return Effect.sync(() => end(false))
         })
+      }
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
       const attempt = <A>(
@@ -453,7 +453,11 @@ export const make = (
         decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
         span: Tracer.Span
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
-        if (send !== undefined) return sendAttempt(send, url, endpoint, decode, span, (go) => go(span))
+        if (send !== undefined) {
+          return Effect.withFiberRuntime((fiber) =>
+            sendAttempt(send, fiber, url, endpoint, decode, span, (go) => go(span))
+          )
+        }
         if (honours) {
           const { end, limits } = deadline()
           return underAttempt(request(url, 0, endpoint, decode, span, limits.signal), span, limits).pipe(
@@ -529,20 +533,19 @@ export const make = (
             })
           )
         }
-        const spanOptions: Tracer.SpanOptions = {
-          kind: "client",
-          attributes: { ...attributes, "http.request.method": "GET", "url.path": path },
-          // The caller's stack is not the span's business, and capturing it costs a microsecond a call.
-          captureStackTrace: false
-        }
         const url = new URL(prefix + path)
         const spanned = (first: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>) =>
-          Effect.useSpan(endpoint.spanName, spanOptions, (span) => retrying(first(span), url, endpoint, decode, span))
+          Effect.useSpan(endpoint.spanName, {
+            kind: "client",
+            attributes: { ...attributes, "http.request.method": "GET", "url.path": path },
+            // The caller's stack is not the span's business, and capturing it costs a microsecond a call.
+            captureStackTrace: false
+          }, (span) => retrying(first(span), url, endpoint, decode, span))
         if (send === undefined) return spanned((span) => attempt(url, endpoint, decode, span))
         return Effect.withFiberRuntime((fiber) =>
           traced(fiber)
-            ? spanned((span) => sendAttempt(send, url, endpoint, decode, span, (go) => go(span)))
-            : sendAttempt(send, url, endpoint, decode, undefined, spanned)
+            ? spanned((span) => sendAttempt(send, fiber, url, endpoint, decode, span, (go) => go(span)))
+            : sendAttempt(send, fiber, url, endpoint, decode, undefined, spanned)
         )
       }
 
