@@ -175,8 +175,10 @@ export const session = (json: unknown): SessionFields | undefined => {
   if (metadata != null && (!isObject(metadata) || !allFinite(metadata))) return undefined
   const createdAtMillis = parseTimestamp(created_at)
   if (createdAtMillis === undefined) return undefined
-  const fields = { id, agent_id, metadata: metadata ?? {}, enabled, createdAtMillis }
-  return typeof description === "string" ? { ...fields, description } : fields
+  // Literals, not spreads: a spread copies through a slow path on older engines (Node 20).
+  return typeof description === "string"
+    ? { id, agent_id, description, metadata: metadata ?? {}, enabled, createdAtMillis }
+    : { id, agent_id, metadata: metadata ?? {}, enabled, createdAtMillis }
 }
 
 /**

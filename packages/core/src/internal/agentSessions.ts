@@ -33,6 +33,7 @@ import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
 import { isAttemptClient, sendOf } from "./attemptClient.ts"
+import { AttemptState } from "./attemptState.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 import { ReadResponse } from "./readResponse.ts"
@@ -129,7 +130,10 @@ const bodySource = (response: HttpClientResponse.HttpClientResponse): AsyncItera
 
 const emptyBody: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} }
 
-const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
+/** What an attempt's abort tells: whether it fired (within an attempt, only the deadline fires it). */
+type Aborted = { readonly aborted: boolean } | undefined
+
+const isTimeout = (signal: Aborted) => signal !== undefined && signal.aborted
 
 export const make = (
   options: AgentSessionsOptions
@@ -199,7 +203,7 @@ export const make = (
       const readBody = (
         response: HttpClientResponse.HttpClientResponse,
         url: URL,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<string, Errors.AgentSessionsError> => {
         const onError = (error: HttpClientError.ResponseError) => {
           if (error.reason === "EmptyBody") return Effect.succeed("")
@@ -272,7 +276,7 @@ export const make = (
       const requestFailed = (
         error: HttpClientError.HttpClientError,
         url: URL,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<never, Errors.AgentSessionsError> =>
         isTimeout(signal)
           ? fail(ErrorRecord.timedOut(url, timeoutMillis, timeoutName))
@@ -292,7 +296,7 @@ export const make = (
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
         span: Tracer.Span,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
         const status = response.status
         span.attribute("http.response.status_code", status)
@@ -327,7 +331,7 @@ export const make = (
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>,
         span: Tracer.Span,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
         Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, url.href)), {
           onFailure: (error) => requestFailed(error, url, signal),
@@ -359,24 +363,8 @@ export const make = (
           return limits === undefined ? withSpan : Context.add(withSpan, CoreTransport.CurrentAttempt, limits)
         })
 
-      /** An attempt's deadline and signal, ended (and aborted unless it succeeded) exactly once. */
-      const deadline = () => {
-        // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
-        // pending per call for the whole timeout.
-        const controller = new AbortController()
-        const timer = setTimeout(
-          () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
-          timeoutMillis
-        )
-        const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes, requestInit }
-        // An attempt that did not succeed may leave a request in flight or a body unread: the client
-        // gives core's requests no signal of its own (Transport.makeClient), so end them here.
-        const end = (succeeded: boolean) => {
-          clearTimeout(timer)
-          if (!succeeded) controller.abort(new DOMException("the attempt ended", "AbortError"))
-        }
-        return { limits, end }
-      }
+      /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
+      const deadline = () => new AttemptState(maxBytes, requestInit, timeoutMillis)
 
       /** The value of a whole 2xx body, when it is JSON in the expected shape; `undefined` otherwise. */
       const decodedOk = <A>(
@@ -409,8 +397,9 @@ export const make = (
           go: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>
         ) => Effect.Effect<A, Errors.AgentSessionsError>
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
-        const { end, limits } = deadline()
-        const signal = limits.signal
+        const limits = deadline()
+        const end = (succeeded: boolean) => limits.end(succeeded)
+        const signal = limits
         const request = HttpClientRequest.setUrl(template, url.href)
         const goOn = (sent: CoreTransport.Sent) =>
           rest((span) =>
@@ -459,9 +448,9 @@ export const make = (
           )
         }
         if (honours) {
-          const { end, limits } = deadline()
-          return underAttempt(request(url, 0, endpoint, decode, span, limits.signal), span, limits).pipe(
-            Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success")))
+          const limits = deadline()
+          return underAttempt(request(url, 0, endpoint, decode, span, limits), span, limits).pipe(
+            Effect.onExit((exit) => Effect.sync(() => limits.end(exit._tag === "Success")))
           )
         }
         return underAttempt(

@@ -51,7 +51,7 @@ const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
-  signal: AbortSignal,
+  signal: AbortSignal | Transport.AbortEmitter,
   maxBytes: number | undefined
 ): Promise<Transport.Sent> => {
   const failed = (reason: "Encode" | "Transport", cause: unknown): Transport.Sent => ({
@@ -112,7 +112,9 @@ const suspendOn = (sent: () => Promise<Transport.Sent>) =>
  */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   Transport.makeClient({
-    send: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt.maxResponseBytes),
+    // The attempt's abort as an EventEmitter where core gives one: undici listens to it for nothing.
+    send: (request, url, attempt) =>
+      send(dispatcher, request, url, attempt.abort ?? attempt.signal, attempt.maxResponseBytes),
     otherwise: HttpClient.make((request, url, signal) =>
       suspendOn(() => send(dispatcher, request, url, signal, undefined))
     )
