@@ -17,7 +17,7 @@ export const markdown = (results: Results, config: Config, command: string): str
   const lines: Array<string> = []
   lines.push(`- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`)
   lines.push(`- Machine: ${machine()}`)
-  lines.push(`- Command: \`${command}\``)
+  lines.push(`- Command: \`${command}\` (TypeScript stripped by Node itself, no loader: the SDK's code as it ships)`)
   lines.push(
     `- Rounds: ${config.rounds}, alternating every contender at each concurrency (order rotated per round), ` +
       `after ${config.warmup} warm-up requests each; ` +

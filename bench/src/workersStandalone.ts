@@ -5,8 +5,8 @@
  *   node scripts/node24.mjs node --experimental-transform-types bench/src/workersStandalone.ts
  *   (or `pnpm --filter @lyzr-effect/bench bench:workers`)
  *
- * `pnpm bench` runs on Node 20 under tsx, whose wrappers around every compiled function cost the SDK's
- * code more than the bare handler's; this prints the same table from Node 24's own type transform.
+ * The same rows as `pnpm bench` prints (it runs on Node 24 without a loader too), without the rest of
+ * the suite.
  */
 import { getPath, seedSession } from "./fixtures.ts"
 import { startServer } from "./server.ts"
