@@ -10,6 +10,8 @@
  */
 import { Context, Effect, type Fiber, Layer } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
+import { markSend } from "./internal/attemptClient.ts"
+import { ReadResponse } from "./internal/readResponse.ts"
 
 /**
  * One attempt's limits.
@@ -34,7 +36,54 @@ export interface Attempt {
   readonly signal: AbortSignal
   /** Bodies past this many bytes fail with {@link BodyTooLarge} as the cause. */
   readonly maxResponseBytes: number
+  /**
+   * The `RequestInit` the service's layer was built with (`FetchHttpClient.RequestInit`, with
+   * `redirect: "manual"`), for fetch-based clients; it wins over one in the call's context.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/effect4-core"
+   *
+   * const attempt: Transport.Attempt = {
+   *   signal: AbortSignal.timeout(30_000),
+   *   maxResponseBytes: 8 * 1024 * 1024,
+   *   requestInit: { redirect: "manual" }
+   * }
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly requestInit?: RequestInit | undefined
 }
+
+/**
+ * How a client's {@link makeClient} `send` ends: the response (with its body's text when the body was
+ * read in full, within the cap, before the response was handed over), or the request's failure.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/effect4-core"
+ * import { HttpClientRequest, HttpClientResponse } from "effect/http"
+ *
+ * const request = HttpClientRequest.get("https://example.com/")
+ * const sent: Transport.Sent = {
+ *   _tag: "Response",
+ *   response: HttpClientResponse.fromWeb(request, new Response("{}")),
+ *   text: undefined
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Sent =
+  | {
+    readonly _tag: "Response"
+    readonly response: HttpClientResponse.HttpClientResponse
+    /** The whole body, when it was read before the response was handed over; `undefined` otherwise. */
+    readonly text: string | undefined
+  }
+  | { readonly _tag: "Failure"; readonly error: HttpClientError.HttpClientError }
 
 /**
  * The current attempt's limits, in the context of the fiber that executes the request (as
@@ -146,11 +195,16 @@ export const capStream = (body: ReadableStream<Uint8Array>, maxBytes: number): R
 
 const nullBodyStatus = (status: number) => status === 101 || status === 204 || status === 205 || status === 304
 
+/** Whether the body's declared length (uncompressed) is within `maxBytes`. */
+const declaredWithin = (response: Response, maxBytes: number): boolean => {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  return Number.isFinite(declared) && declared <= maxBytes && !response.headers.has("content-encoding")
+}
+
 /** The response with a capped body, unless a declared length under the cap already bounds it. */
 const capped = (response: Response, maxBytes: number): Response => {
   if (response.body === null || nullBodyStatus(response.status)) return response
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
-  if (Number.isFinite(declared) && declared <= maxBytes && !response.headers.has("content-encoding")) return response
+  if (declaredWithin(response, maxBytes)) return response
   try {
     return new Response(capStream(response.body, maxBytes), {
       status: response.status,
@@ -163,12 +217,87 @@ const capped = (response: Response, maxBytes: number): Response => {
 }
 
 /**
+ * What a client's short path does for one request of core's attempt, as an Effect.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/effect4-core"
+ * import { Effect } from "effect"
+ * import { HttpClientError } from "effect/http"
+ *
+ * const refuse: Transport.AttemptSend = (request) =>
+ *   Effect.fail(
+ *     new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request }) })
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AttemptSend = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  attempt: Attempt,
+  fiber: Fiber.Fiber<unknown, unknown>
+) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+
+/**
+ * What a client's short path does for one request of core's attempt, as a promise that never rejects.
+ * Core then runs the whole attempt in one suspension: on the happy path no Effect step is taken
+ * between sending and the decoded value.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/effect4-core"
+ * import { HttpClientError, HttpClientResponse } from "effect/http"
+ *
+ * const send: Transport.PromiseSend = (request, url, attempt) =>
+ *   fetch(url, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
+ *     (response): Transport.Sent => ({
+ *       _tag: "Response",
+ *       response: HttpClientResponse.fromWeb(request, response),
+ *       text: undefined
+ *     }),
+ *     (cause): Transport.Sent => ({
+ *       _tag: "Failure",
+ *       error: new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+ *     })
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PromiseSend = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  attempt: Attempt,
+  fiber: Fiber.Fiber<unknown, unknown>
+) => Promise<Sent>
+
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
+  new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+
+/** A send as an Effect: one suspension, resumed with the response or the failure. */
+const suspendOn = (request: HttpClientRequest.HttpClientRequest, send: () => Promise<Sent>) =>
+  Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    send().then(
+      (sent) => resume(sent._tag === "Response" ? Effect.succeed(sent.response) : Effect.fail(sent.error)),
+      (cause) => resume(Effect.fail(transportError(request, cause)))
+    )
+  })
+
+const fromPromise = (send: PromiseSend): AttemptSend => (request, url, attempt, fiber) =>
+  suspendOn(request, () => send(request, url, attempt, fiber))
+
+/**
  * An `HttpClient` with a short path for core's requests, as in the Effect 3 line: a request executed
  * under {@link CurrentAttempt}, with the client span turned off (`HttpClient.TracerDisabledWhen`, as core
- * turns it off), a URL without query parameters or hash set apart, goes straight to `attempt` with the
- * attempt's signal as its only signal (no `AbortController` or unread-body tracking per request: core
- * aborts that signal when the attempt ends without success). Every other request goes to `otherwise`,
- * usually an `HttpClient.make` client with Effect's semantics.
+ * turns it off), a URL without query parameters or hash set apart, goes straight to `attempt` (or
+ * `send`) with the attempt's signal as its only signal (no `AbortController` or unread-body tracking per
+ * request: core aborts that signal when the attempt ends without success). Every other request goes to
+ * `otherwise`, usually an `HttpClient.make` client with Effect's semantics. A client given `send` (a
+ * promise that never rejects) lets core run each attempt in one suspension.
  *
  * @example
  * ```ts
@@ -187,71 +316,126 @@ const capped = (response: Response, maxBytes: number): Response => {
  *   attempt: (request, url, attempt) => send(request, url, attempt.signal),
  *   otherwise: HttpClient.make((request, url, signal) => send(request, url, signal))
  * })
+ *
+ * // The same short path as a promise that never rejects: core runs each attempt in one suspension.
+ * const direct = Transport.makeClient({
+ *   send: (request, url, attempt) =>
+ *     fetch(url, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
+ *       (response): Transport.Sent => ({
+ *         _tag: "Response",
+ *         response: HttpClientResponse.fromWeb(request, response),
+ *         text: undefined
+ *       }),
+ *       (cause): Transport.Sent => ({
+ *         _tag: "Failure",
+ *         error: new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+ *       })
+ *     ),
+ *   otherwise: client
+ * })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeClient = (options: {
-  readonly attempt: (
-    request: HttpClientRequest.HttpClientRequest,
-    url: URL,
-    attempt: Attempt,
-    fiber: Fiber.Fiber<unknown, unknown>
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
-  readonly otherwise: HttpClient.HttpClient
-}): HttpClient.HttpClient => {
-  const { attempt: send, otherwise } = options
-  return HttpClient.makeWith<HttpClientError.HttpClientError, never, HttpClientError.HttpClientError, never>(
-    (effect) =>
-      Effect.flatMap(effect, (request) =>
-        Effect.withFiber((fiber) => {
-          const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
-          if (
-            attempt === undefined || request.urlParams.params.length > 0 || request.hash._tag === "Some" ||
-            !fiber.getRef(HttpClient.TracerDisabledWhen)(request)
-          ) {
-            return otherwise.execute(request)
-          }
-          let url: URL
-          try {
-            url = new URL(request.url)
-          } catch {
-            // `otherwise` reports the URL as Effect's clients do.
-            return otherwise.execute(request)
-          }
-          return send(request, url, attempt, fiber as Fiber.Fiber<unknown, unknown>)
-        })),
-    Effect.succeed as HttpClient.HttpClient.Preprocess<HttpClientError.HttpClientError, never>
+export const makeClient = (
+  options:
+    | { readonly attempt: AttemptSend; readonly send?: undefined; readonly otherwise: HttpClient.HttpClient }
+    | {
+      readonly send: PromiseSend
+      readonly attempt?: AttemptSend | undefined
+      readonly otherwise: HttpClient.HttpClient
+    }
+): HttpClient.HttpClient => {
+  const { otherwise } = options
+  const send = options.attempt ?? fromPromise(options.send!)
+  return markSend(
+    HttpClient.makeWith<HttpClientError.HttpClientError, never, HttpClientError.HttpClientError, never>(
+      (effect) =>
+        Effect.flatMap(effect, (request) =>
+          Effect.withFiber((fiber) => {
+            const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
+            if (
+              attempt === undefined || request.urlParams.params.length > 0 || request.hash._tag === "Some" ||
+              !fiber.getRef(HttpClient.TracerDisabledWhen)(request)
+            ) {
+              return otherwise.execute(request)
+            }
+            let url: URL
+            try {
+              url = new URL(request.url)
+            } catch {
+              // `otherwise` reports the URL as Effect's clients do.
+              return otherwise.execute(request)
+            }
+            return send(request, url, attempt, fiber as Fiber.Fiber<unknown, unknown>)
+          })),
+      Effect.succeed as HttpClient.HttpClient.Preprocess<HttpClientError.HttpClientError, never>
+    ),
+    options.send
   )
 }
 
+/**
+ * One fetch, never rejecting. With a cap (core's requests) the body is capped, and with `preread` a body
+ * whose declared length is within the cap is read before the response is handed over, so the call
+ * resumes once; its failure is kept for `text`, as a failure of the body.
+ */
 const sendFetch = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   fiber: Fiber.Fiber<unknown, unknown>,
   signal: AbortSignal,
-  attempt: Attempt | undefined
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  maxBytes: number | undefined,
+  requestInit: RequestInit | undefined,
+  preread: boolean
+): Promise<Sent> => {
   const fetch = fiber.getRef(FetchHttpClient.Fetch)
-  const init = Context.getOrUndefined(fiber.context, FetchHttpClient.RequestInit)
-  return Effect.tryPromise({
-    try: () => fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal }),
-    catch: (cause) =>
-      new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
-  }).pipe(
-    Effect.map((response) =>
-      HttpClientResponse.fromWeb(request, attempt === undefined ? response : capped(response, attempt.maxResponseBytes))
-    )
+  const init = requestInit ?? Context.getOrUndefined(fiber.context, FetchHttpClient.RequestInit)
+  const failed = (cause: unknown): Sent => ({ _tag: "Failure", error: transportError(request, cause) })
+  let sent: Promise<Response>
+  try {
+    sent = fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal })
+  } catch (cause) {
+    return Promise.resolve(failed(cause))
+  }
+  return sent.then(
+    (response): Sent | Promise<Sent> => {
+      if (maxBytes === undefined) {
+        return { _tag: "Response", response: HttpClientResponse.fromWeb(request, response), text: undefined }
+      }
+      if (preread && response.body !== null && declaredWithin(response, maxBytes)) {
+        const href = response.url === "" ? url.href : response.url.split("#")[0]!
+        return response.text().then(
+          (text): Sent => ({
+            _tag: "Response",
+            response: new ReadResponse(request, href, response, { _tag: "Text", text }),
+            text
+          }),
+          (cause): Sent => ({
+            _tag: "Response",
+            response: new ReadResponse(request, href, response, { _tag: "Failed", cause }),
+            text: undefined
+          })
+        )
+      }
+      return {
+        _tag: "Response",
+        response: HttpClientResponse.fromWeb(request, capped(response, maxBytes)),
+        text: undefined
+      }
+    },
+    failed
   )
 }
 
 /**
  * An `HttpClient` on the runtime's `fetch` that honours {@link CurrentAttempt}: the attempt's signal
  * aborts the request and its body, and the body is capped. It reads `FetchHttpClient.Fetch` and
- * `FetchHttpClient.RequestInit` from the fiber's context as Effect's fetch client does, and never follows
- * redirects itself (the service checks each one). Built with {@link makeClient}: core's requests take
- * its short path.
+ * `FetchHttpClient.RequestInit` from the fiber's context as Effect's fetch client does (an attempt's own
+ * {@link Attempt.requestInit} wins), and never follows redirects itself (the service checks each one).
+ * Built with {@link makeClient}'s promise `send`: core runs each of its attempts in one suspension, and a
+ * body whose declared length is within the cap is read before the response is handed over.
  *
  * @example
  * ```ts
@@ -266,12 +450,22 @@ const sendFetch = (
  * @category constructors
  */
 export const fetchClient: HttpClient.HttpClient = makeClient({
-  attempt: (request, url, attempt, fiber) => sendFetch(request, url, fiber, attempt.signal, attempt),
+  send: (request, url, attempt, fiber) =>
+    sendFetch(request, url, fiber, attempt.signal, attempt.maxResponseBytes, attempt.requestInit, true),
   // Any other request: Effect's `HttpClient.make`; under an attempt (with the client span on) it still
   // takes the attempt's signal and cap.
   otherwise: HttpClient.make((request, url, signal, fiber) => {
     const attempt = Context.getOrUndefined(fiber.context, CurrentAttempt)
-    return sendFetch(request, url, fiber as Fiber.Fiber<unknown, unknown>, attempt?.signal ?? signal, attempt)
+    return suspendOn(request, () =>
+      sendFetch(
+        request,
+        url,
+        fiber as Fiber.Fiber<unknown, unknown>,
+        attempt?.signal ?? signal,
+        attempt?.maxResponseBytes,
+        attempt?.requestInit,
+        false
+      ))
   })
 })
 

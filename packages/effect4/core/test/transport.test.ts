@@ -4,7 +4,7 @@
  * aborting with the attempt's signal and capping the body.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit, Fiber, Layer } from "effect"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import { AgentSessions, Transport } from "../src/index.ts"
 import { agent, json, seedSession, session, testKey } from "./support.ts"
@@ -127,5 +127,78 @@ describe("AgentSessions on Transport.layerFetch", () => {
       )
       assert.strictEqual(error._tag, "UnexpectedResponse")
       assert.strictEqual(calls.length, 1)
+    }))
+})
+
+describe("AgentSessions on Transport.fetchClient given as a value (its promise send)", () => {
+  const direct = (init: RequestInit = {}) =>
+    Layer.effect(AgentSessions, AgentSessions.make({ apiKey: testKey, maxRetries: 0 })).pipe(
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, Transport.fetchClient)),
+      Layer.provide(Layer.succeed(Transport.HonoursAttempt, true)),
+      Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, init)),
+      Layer.orDie
+    )
+
+  /** A JSON response with its declared length, recording how its body is read. */
+  const declared = (status: number, body: unknown, reads: Array<string>) => {
+    const text = JSON.stringify(body)
+    const response = json(status, body, { "content-length": String(new TextEncoder().encode(text).byteLength) })
+    const read = response.text.bind(response)
+    response.text = () => (reads.push("text"), read())
+    const bytes = response.arrayBuffer.bind(response)
+    response.arrayBuffer = () => (reads.push("arrayBuffer"), bytes())
+    return response
+  }
+
+  it.effect("get decodes a body read ahead; the layer's RequestInit reaches fetch with redirect: manual", () =>
+    Effect.gen(function*() {
+      const reads: Array<string> = []
+      const { calls, fetch } = memoryFetch(() => declared(200, seedSession, reads))
+      const result = yield* Effect.flatMap(AgentSessions, (s) => s.get(agent, session)).pipe(
+        Effect.provide(direct({ credentials: "omit", redirect: "follow" })),
+        Effect.provideService(FetchHttpClient.Fetch, fetch)
+      )
+      assert.strictEqual(result.id, session)
+      assert.deepStrictEqual(reads, ["text"], "a declared length within the cap: read as text before it is handed over")
+      assert.strictEqual(calls.length, 1)
+      assert.strictEqual(calls[0]!.init.redirect, "manual")
+      assert.strictEqual(calls[0]!.init.credentials, "omit")
+      assert.isFalse(calls[0]!.init.signal!.aborted, "a call that succeeded leaves its signal alone")
+    }))
+
+  it.effect("a 404 read ahead is classified from its body; a 200 that is not a session is a ResponseDecodeError", () =>
+    Effect.gen(function*() {
+      const reads: Array<string> = []
+      const notFound = memoryFetch(() => declared(404, { detail: "session_not_found" }, reads))
+      const error = yield* Effect.flatMap(AgentSessions, (s) => s.get(agent, session)).pipe(
+        Effect.provide(direct()),
+        Effect.provideService(FetchHttpClient.Fetch, notFound.fetch),
+        Effect.flip
+      )
+      assert.strictEqual(error._tag, "SessionNotFound")
+      assert.deepStrictEqual(reads, ["text"])
+      assert.isTrue(notFound.calls[0]!.init.signal!.aborted, "a failed attempt aborts its signal")
+      const wrong = memoryFetch(() => declared(200, { id: 1 }, []))
+      const decodeError = yield* Effect.flatMap(AgentSessions, (s) => s.get(agent, session)).pipe(
+        Effect.provide(direct()),
+        Effect.provideService(FetchHttpClient.Fetch, wrong.fetch),
+        Effect.flip
+      )
+      assert.strictEqual(decodeError._tag, "ResponseDecodeError")
+    }))
+
+  it.effect("a fetch that never settles is interrupted: the attempt's signal aborts", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = memoryFetch(() => new Promise<Response>(() => {}))
+      const fiber = yield* Effect.flatMap(AgentSessions, (s) => s.get(agent, session)).pipe(
+        Effect.provide(direct()),
+        Effect.provideService(FetchHttpClient.Fetch, fetch),
+        Effect.forkChild
+      )
+      yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      assert.strictEqual(calls.length, 1)
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(calls[0]!.init.signal!.aborted)
     }))
 })

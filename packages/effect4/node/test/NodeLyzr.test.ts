@@ -6,7 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AgentSessions, type AgentSessionsOptions, type AgentSessionsService } from "@lyzr-effect/effect4-core"
 import { NodeLyzr } from "@lyzr-effect/effect4-node"
-import { ConfigProvider, Effect, Exit, Fiber, Layer, Scope, Tracer } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Fiber, Layer, Option, Scope, Tracer } from "effect"
 import { HttpClient } from "effect/http"
 import { eventually, seedSession, sendJson, serve, testKey } from "./support.ts"
 
@@ -183,6 +183,40 @@ describe("NodeLyzr.layer over loopback", () => {
       assert.isAbove(server.sockets.size, 0, "a kept-alive connection while the layer lives")
       yield* Scope.close(scope, Exit.void)
       assert.isTrue(yield* eventually(() => server.sockets.size === 0), "closing the scope destroys the pool")
+    }))
+
+  it.live("with a tracer installed, a call that succeeds at once ends one span with its status", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 200, seedSession))
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const result = yield* call(server.url, get).pipe(Effect.withTracer(tracer))
+      assert.strictEqual(result.id, session)
+      assert.deepStrictEqual(spans.map((span) => span.name), ["AgentSessions.get"])
+      assert.strictEqual(spans[0]!.status._tag, "Ended")
+      assert.strictEqual(spans[0]!.attributes.get("http.response.status_code"), 200)
+      assert.strictEqual(spans[0]!.attributes.get("lyzr.attempts"), 1)
+      assert.strictEqual(spans[0]!.attributes.get("lyzr.session_id"), session)
+    }))
+
+  it.live("with no tracer installed, a failed call still fails inside its span: Cause.pretty names it", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 404, { detail: "Session not found" }))
+      const exit = yield* Effect.exit(call(server.url, get))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) {
+        assert.deepStrictEqual(
+          Cause.findErrorOption(exit.cause).pipe(Option.map((error) => error._tag)),
+          Option.some("SessionNotFound")
+        )
+        assert.include(Cause.pretty(exit.cause), "at AgentSessions.get")
+      }
     }))
 })
 

@@ -2,16 +2,33 @@
  * The service, built once per layer on the `HttpClient` in context. Every rule of the protocol comes
  * from `@lyzr-effect/wire`; this file only moves a call through Effect 4: one span, one request per
  * attempt, the body read under the cap, the record of a failure turned into its class once, and the
- * retry driver entered only after a first failure.
+ * retry driver entered only after a first failure. On a client's promise `send` (`Transport.makeClient`)
+ * an attempt that succeeds is one suspension, and with no tracer installed the span is made only once the
+ * first attempt has not simply succeeded.
  */
 import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
-import { Clock, Config, Context, Duration, Effect, Option, Redacted, Result, Schema, SchemaIssue, Tracer } from "effect"
+import {
+  Clock,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  type Fiber,
+  Option,
+  Redacted,
+  References,
+  Result,
+  Schema,
+  SchemaIssue,
+  Tracer
+} from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "effect/http"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
 import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
 import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
+import { sendOf } from "./attemptClient.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 
@@ -116,6 +133,29 @@ const constTrue = () => true
 /** Spans without a captured stack trace: it would point into this file, at a cost of microseconds a call. */
 const noStackTrace = { captureStackTrace: false } as const
 
+/**
+ * Whether anyone can see the call's span: a tracer other than Effect's built-in one is installed, and
+ * tracing is on. The built-in tracer's spans reach no exporter, and on a client's promise `send` the call
+ * runs none of the caller's code inside its span, so a call that succeeds at once has nothing to record.
+ */
+const traced = (fiber: Fiber.Fiber<unknown, unknown>) =>
+  fiber.getRef(References.TracerEnabled) && fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
+
+/** The value of a whole 2xx body, when it is JSON in the expected shape; `undefined` otherwise. */
+const decodedOk = <A>(
+  text: string,
+  decode: (json: unknown) => Decoded<A>
+): Result.Success<A, Schema.SchemaError> | undefined => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const decoded = decode(json)
+  return Result.isSuccess(decoded) ? decoded : undefined
+}
+
 export const make = (
   options: AgentSessionsOptions
 ): Effect.Effect<AgentSessionsService, Config.ConfigError, HttpClient.HttpClient> =>
@@ -136,9 +176,12 @@ export const make = (
         ...Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit)),
         redirect: "manual"
       }
-      const client = options.transformClient === undefined
-        ? yield* HttpClient.HttpClient
-        : options.transformClient(yield* HttpClient.HttpClient)
+      const given = yield* HttpClient.HttpClient
+      const client = options.transformClient === undefined ? given : options.transformClient(given)
+      // A client's promise `send` (Transport.makeClient) lets each attempt run in one suspension; a client
+      // transformed by the user gets every request through `execute`, and one that does not honour the
+      // attempt gets none of core's attempt.
+      const send = honours && options.transformClient === undefined ? sendOf(given) : undefined
       // The headers, built once; each request only sets its URL.
       const template = HttpClientRequest.get("").pipe(
         HttpClientRequest.setHeaders({ "x-api-key": key, accept: "application/json" })
@@ -255,6 +298,61 @@ export const make = (
         return honours || declared <= 64 * 1024 ? Effect.ignore(response.arrayBuffer) : Effect.void
       }
 
+      /** A request that got no response (or could not be built), as its tagged error. */
+      const requestFailed = (
+        error: HttpClientError.HttpClientError,
+        target: Target,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<never, Errors.AgentSessionsError> => {
+        if (isTimeout(signal)) return fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
+        const reason = error.reason
+        return fail(Transport.failed(target.url, reason.cause ?? error, {
+          phase: "request",
+          baseUrlName,
+          // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
+          kind: reason._tag === "EncodeError" || reason._tag === "InvalidUrlError" ? "invalid-request" : undefined
+        }))
+      }
+
+      /** A response: a redirect followed (or refused), a body decoded, or a status as its tagged error. */
+      const responded = <A>(
+        response: HttpClientResponse.HttpClientResponse,
+        target: Target,
+        redirects: number,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>,
+        span: Tracer.Span,
+        signal: AbortSignal | undefined
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        const status = response.status
+        span.attribute("http.response.status_code", status)
+        if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
+          const next = Redirect.next({
+            from: target.url,
+            status,
+            headers: response.headers,
+            baseOrigin,
+            redirects,
+            maxRedirects,
+            redactor
+          })
+          if (!(next instanceof URL)) return Effect.andThen(discard(response), fail(next))
+          return Effect.andThen(
+            discard(response),
+            request(new Target(next.href, next), redirects + 1, endpoint, decode, span, signal)
+          )
+        }
+        return Effect.flatMap(readBody(response, target, signal), (text) =>
+          status >= 200 && status < 300
+            ? decodeBody(response, target, text, endpoint, decode)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              fail(ErrorRecord.fromResponse(facts(response, target, text), {
+                notFound: endpoint.notFound,
+                retryAfter: Retry.retryAfterMillis(response.headers, now),
+                baseUrlName
+              }))))
+      }
+
       /** One request, following same-origin redirects, ending in the decoded body or a tagged error. */
       const request = <A>(
         target: Target,
@@ -265,45 +363,86 @@ export const make = (
         signal: AbortSignal | undefined
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
         Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, target.href)), {
-          onFailure: (error) => {
-            if (isTimeout(signal)) return fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
-            const reason = error.reason
-            return fail(Transport.failed(target.url, reason.cause ?? error, {
-              phase: "request",
-              baseUrlName,
-              // A request the client could not build (a bad URL, an unencodable body) fails the same way again.
-              kind: reason._tag === "EncodeError" || reason._tag === "InvalidUrlError" ? "invalid-request" : undefined
-            }))
-          },
-          onSuccess: (response) => {
-            const status = response.status
-            span.attribute("http.response.status_code", status)
-            if (Redirect.isRedirect(status) && response.headers["location"] !== undefined) {
-              const next = Redirect.next({
-                from: target.url,
-                status,
-                headers: response.headers,
-                baseOrigin,
-                redirects,
-                maxRedirects,
-                redactor
-              })
-              if (!(next instanceof URL)) return Effect.andThen(discard(response), fail(next))
-              return Effect.andThen(
-                discard(response),
-                request(new Target(next.href, next), redirects + 1, endpoint, decode, span, signal)
+          onFailure: (error) => requestFailed(error, target, signal),
+          onSuccess: (response) => responded(response, target, redirects, endpoint, decode, span, signal)
+        })
+
+      /** An attempt's deadline and signal, ended (and aborted unless it succeeded) exactly once. */
+      const deadline = () => {
+        // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
+        // pending per call for the whole timeout. The signal also aborts when the attempt ends without a
+        // value (interrupted, or failed before reading a body), as `Transport.Attempt` promises the client.
+        const controller = new AbortController()
+        const timer = setTimeout(
+          () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
+          timeoutMillis
+        )
+        const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes, requestInit }
+        const end = (succeeded: boolean) => {
+          clearTimeout(timer)
+          if (!succeeded) controller.abort()
+        }
+        return { end, limits }
+      }
+
+      /**
+       * One attempt on a client's promise `send` (Transport.makeClient): sent, read and decoded in a
+       * single suspension. Anything but a decoded 2xx body goes on as an Effect, in `rest`, under the span
+       * that `rest` is given (the call's, or one made only now: see `call`).
+       */
+      const sendAttempt = <A>(
+        send: CoreTransport.PromiseSend,
+        target: Target,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>,
+        span: Tracer.Span | undefined,
+        rest: (
+          go: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>
+        ) => Effect.Effect<A, Errors.AgentSessionsError>
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        Effect.withFiber<A, Errors.AgentSessionsError>((fiber) => {
+          const { end, limits } = deadline()
+          const signal = limits.signal
+          const request = HttpClientRequest.setUrl(template, target.href)
+          const goOn = (sent: CoreTransport.Sent) =>
+            rest((span) =>
+              Effect.onExit(
+                Effect.updateContext(
+                  sent._tag === "Failure"
+                    ? requestFailed(sent.error, target, signal)
+                    : responded(sent.response, target, 0, endpoint, decode, span, signal),
+                  (context: Context.Context<never>) => withLimits(context, span, limits)
+                ),
+                (exit) => {
+                  end(exit._tag === "Success")
+                  return Effect.void
+                }
               )
-            }
-            return Effect.flatMap(readBody(response, target, signal), (text) =>
-              status >= 200 && status < 300
-                ? decodeBody(response, target, text, endpoint, decode)
-                : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  fail(ErrorRecord.fromResponse(facts(response, target, text), {
-                    notFound: endpoint.notFound,
-                    retryAfter: Retry.retryAfterMillis(response.headers, now),
-                    baseUrlName
-                  }))))
-          }
+            )
+          return Effect.callback<A, Errors.AgentSessionsError>((resume) => {
+            send(request, target.url, limits, fiber as Fiber.Fiber<unknown, unknown>).then(
+              (sent) => {
+                if (sent._tag === "Response" && sent.text !== undefined) {
+                  const status = sent.response.status
+                  const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
+                  if (decoded !== undefined) {
+                    end(true)
+                    span?.attribute("http.response.status_code", status)
+                    return resume(Effect.succeed(decoded.success))
+                  }
+                }
+                resume(goOn(sent))
+              },
+              (cause) =>
+                resume(goOn({
+                  _tag: "Failure",
+                  error: new HttpClientError.HttpClientError({
+                    reason: new HttpClientError.TransportError({ request, cause })
+                  })
+                }))
+            )
+            return Effect.sync(() => end(false))
+          })
         })
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
@@ -313,24 +452,16 @@ export const make = (
         decode: (json: unknown) => Decoded<A>,
         span: Tracer.Span
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        if (send !== undefined) return sendAttempt(send, target, endpoint, decode, span, (go) => go(span))
         if (honours) {
-          // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
-          // pending per call for the whole timeout. The signal also aborts when the attempt ends without a
-          // value (interrupted, or failed before reading a body), as `Transport.Attempt` promises the client.
-          const controller = new AbortController()
-          const timer = setTimeout(
-            () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
-            timeoutMillis
-          )
-          const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes }
+          const { end, limits } = deadline()
           return Effect.onExit(
             Effect.updateContext(
-              request(target, 0, endpoint, decode, span, controller.signal),
+              request(target, 0, endpoint, decode, span, limits.signal),
               (context: Context.Context<never>) => withLimits(context, span, limits)
             ),
             (exit) => {
-              clearTimeout(timer)
-              if (exit._tag === "Failure") controller.abort()
+              end(exit._tag === "Success")
               return Effect.void
             }
           )
@@ -344,7 +475,51 @@ export const make = (
         )
       }
 
-      /** A call: one span, a first attempt, and the retry policy only once an attempt has failed. */
+      /** After a first failed attempt: the retry policy, fed that failure first, runs the next attempts. */
+      const retrying = <A>(
+        first: Effect.Effect<A, Errors.AgentSessionsError>,
+        target: Target,
+        endpoint: Endpoint.Endpoint<any>,
+        decode: (json: unknown) => Decoded<A>,
+        span: Tracer.Span
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        Effect.catch(first, (failure) => {
+          // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
+          let attempts = 1
+          let pending: Errors.AgentSessionsError | undefined = failure
+          let last: Errors.AgentSessionsError = failure
+          const again = Effect.suspend(() => {
+            if (pending !== undefined) {
+              const error = pending
+              pending = undefined
+              return Effect.fail(error)
+            }
+            const previous = last
+            attempts++
+            span.attribute("lyzr.attempts", attempts)
+            return Effect.andThen(
+              Effect.logDebug(
+                `${endpoint.spanName}: attempt ${attempts - 1} failed with ${previous._tag}; retrying`
+              )
+                .pipe(
+                  Effect.annotateLogs({
+                    status: previous.status ?? "none",
+                    requestId: previous.requestId ?? "none"
+                  })
+                ),
+              Effect.mapError(attempt(target, endpoint, decode, span), (error) => (last = error))
+            )
+          })
+          // The retry driver's logs belong to the call's span too.
+          return Effect.withParentSpan(Effect.retry(again, policy), span, noStackTrace)
+        })
+
+      /**
+       * A call: one span, a first attempt, and the retry policy only once an attempt has failed. On a
+       * client's promise `send` with no tracer installed, the span is made only once the first attempt
+       * has not simply succeeded, before its failure is classified: every failure still ends it, and the
+       * retry driver still runs under it.
+       */
       const call = <Args extends ReadonlyArray<unknown>, A>(
         endpoint: Endpoint.Endpoint<Args>,
         args: Args,
@@ -360,42 +535,23 @@ export const make = (
             }, noStackTrace)
           )
         }
-        return Effect.useSpan(endpoint.spanName, {
+        const spanOptions: Tracer.SpanOptionsNoTrace = {
           kind: "client",
           attributes: { ...attributes, "http.request.method": "GET", "url.path": path, "lyzr.attempts": 1 }
-        }, (span) => {
-          const target = new Target(prefix + path)
-          return Effect.catch(attempt(target, endpoint, decode, span), (first) => {
-            // The retry driver, entered only now: the first failure is fed to the policy, then attempts run again.
-            let attempts = 1
-            let pending: Errors.AgentSessionsError | undefined = first
-            let last: Errors.AgentSessionsError = first
-            const again = Effect.suspend(() => {
-              if (pending !== undefined) {
-                const error = pending
-                pending = undefined
-                return Effect.fail(error)
-              }
-              const previous = last
-              attempts++
-              span.attribute("lyzr.attempts", attempts)
-              return Effect.andThen(
-                Effect.logDebug(
-                  `${endpoint.spanName}: attempt ${attempts - 1} failed with ${previous._tag}; retrying`
-                )
-                  .pipe(
-                    Effect.annotateLogs({
-                      status: previous.status ?? "none",
-                      requestId: previous.requestId ?? "none"
-                    })
-                  ),
-                Effect.mapError(attempt(target, endpoint, decode, span), (error) => (last = error))
-              )
-            })
-            // The retry driver's logs belong to the call's span too.
-            return Effect.withParentSpan(Effect.retry(again, policy), span, noStackTrace)
-          })
-        })
+        }
+        const target = new Target(prefix + path)
+        const spanned = (first: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>) =>
+          Effect.useSpan(
+            endpoint.spanName,
+            spanOptions,
+            (span) => retrying(first(span), target, endpoint, decode, span)
+          )
+        if (send === undefined) return spanned((span) => attempt(target, endpoint, decode, span))
+        return Effect.withFiber((fiber) =>
+          traced(fiber as Fiber.Fiber<unknown, unknown>)
+            ? spanned((span) => sendAttempt(send, target, endpoint, decode, span, (go) => go(span)))
+            : sendAttempt(send, target, endpoint, decode, undefined, spanned)
+        )
       }
 
       return {

@@ -56,97 +56,70 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest) =>
     })
   })
 
-/** One request through the dispatcher; within an attempt the body is read before the response is handed over. */
+/**
+ * One request through the dispatcher, as a promise that never rejects; within an attempt the body is read
+ * before the response is handed over, and its text is handed over with it.
+ */
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
-  body: RequestBody,
-  origin: string,
-  path: string,
-  href: string,
+  url: URL,
   signal: AbortSignal,
   attempt: Transport.Attempt | undefined
-) =>
+): Promise<Transport.Sent> => {
+  const body = toBody(request.body)
+  if (body === undefined) return Promise.resolve({ _tag: "Failure", error: encodeError(request) })
+  return dispatcher.request({
+    method: request.method as Dispatcher.HttpMethod,
+    origin: url.origin,
+    path: url.pathname + url.search,
+    headers: request.headers,
+    body,
+    signal
+  }).then(
+    (source): Transport.Sent | Promise<Transport.Sent> => {
+      const response = new UndiciResponse(request, url.href, source, attempt?.maxResponseBytes)
+      if (attempt === undefined) {
+        // An error after the body was abandoned must not become an uncaught exception.
+        source.body.on("error", noop)
+        return { _tag: "Response", response, text: undefined }
+      }
+      // The service reads every body it gets, under the cap: reading it here hands the response over with
+      // it, which saves the fiber a second suspension (and the read's own error handler stands in for the
+      // listener above). A failed read (a reset, the deadline) is kept for `text`, as a failure of the body.
+      return response.prefetch().then((text): Transport.Sent => ({ _tag: "Response", response, text }))
+    },
+    (cause): Transport.Sent => ({ _tag: "Failure", error: transportError(request, cause) })
+  )
+}
+
+/** A send as an Effect, for requests outside core's attempts. */
+const suspendOn = (sent: () => Promise<Transport.Sent>) =>
   Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    dispatcher.request({
-      method: request.method as Dispatcher.HttpMethod,
-      origin,
-      path,
-      headers: request.headers,
-      body,
-      signal
-    }).then(
-      (source) => {
-        const response = new UndiciResponse(request, href, source, attempt?.maxResponseBytes)
-        if (attempt === undefined) {
-          // An error after the body was abandoned must not become an uncaught exception.
-          source.body.on("error", noop)
-          return resume(Effect.succeed(response))
-        }
-        // The service reads every body it gets, under the cap: reading it here hands the response over with
-        // it, which saves the fiber a second suspension (and the read's own error handler stands in for the
-        // listener above).
-        response.prefetch().then(() => resume(Effect.succeed(response)))
-      },
-      (cause) => resume(Effect.fail(transportError(request, cause)))
+    sent().then((result) =>
+      resume(result._tag === "Response" ? Effect.succeed(result.response) : Effect.fail(result.error))
     )
   })
-
-/** `origin` and `path` of an absolute http(s) URL (the service's own, already normalised), or `undefined`. */
-const splitUrl = (url: string): { readonly origin: string; readonly path: string } | undefined => {
-  const scheme = url.indexOf("://")
-  const slash = scheme === -1 ? -1 : url.indexOf("/", scheme + 3)
-  return slash === -1 ? undefined : { origin: url.slice(0, slash), path: url.slice(slash) }
-}
 
 /**
  * Builds an `HttpClient` that sends every request through `dispatcher`.
  *
  * Every request goes through Effect's `HttpClient.make` (the client span, trace propagation, abort on
- * interruption, an unread body given up once its response is collected) except the service's own: a
- * request with a `Transport.CurrentAttempt` and the client span turned off takes a direct path, as the
- * attempt already provides what `HttpClient.make` would add. Its signal aborts on the deadline, on
- * interruption and on failure, and the body is read at once, so neither a per-request `AbortController`
- * and `FinalizationRegistry` entry nor a second parse of the URL is needed: a few microseconds a call,
- * measured by bench/src/effect4.ts.
+ * interruption, an unread body given up once its response is collected) except the service's own:
+ * `Transport.makeClient`'s promise `send` takes them directly, as the attempt already provides what
+ * `HttpClient.make` would add. Its signal aborts on the deadline, on interruption and on failure, and the
+ * body is read at once and handed over as text, so the service runs the whole attempt in one suspension
+ * with neither a per-request `AbortController` and `FinalizationRegistry` entry nor an Effect step between
+ * sending and the decoded value: measured by bench/src/effect4.ts.
  */
-export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
-  const general = HttpClient.make((request, url, signal, fiber) => {
-    const body = toBody(request.body)
-    if (body === undefined) return Effect.fail(encodeError(request))
-    const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
-    return send(
-      dispatcher,
-      request,
-      body,
-      url.origin,
-      url.pathname + url.search,
-      url.href,
-      attempt === undefined ? signal : attempt.signal,
-      attempt
-    )
+export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
+  Transport.makeClient({
+    send: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt),
+    otherwise: HttpClient.make((request, url, signal, fiber) => {
+      const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
+      return suspendOn(() => send(dispatcher, request, url, attempt === undefined ? signal : attempt.signal, attempt))
+    })
   })
-  return HttpClient.makeWith<HttpClientError.HttpClientError, never, HttpClientError.HttpClientError, never>(
-    (effect) =>
-      Effect.flatMap(effect, (request) =>
-        Effect.withFiber((fiber) => {
-          const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
-          const body = toBody(request.body)
-          const target = request.urlParams.params.length === 0 && request.hash._tag === "None" &&
-              !request.url.includes("#")
-            ? splitUrl(request.url)
-            : undefined
-          if (
-            attempt === undefined || body === undefined || target === undefined ||
-            !fiber.getRef(HttpClient.TracerDisabledWhen)(request)
-          ) {
-            return general.execute(request)
-          }
-          return send(dispatcher, request, body, target.origin, target.path, request.url, attempt.signal, attempt)
-        })),
-    Effect.succeed as HttpClient.HttpClient.Preprocess<HttpClientError.HttpClientError, never>
-  )
-}
 
 /** The client on a fresh pool, destroyed (its sockets closed) when the layer's scope closes. */
 export const layer: Layer.Layer<HttpClient.HttpClient | Transport.HonoursAttempt> = Layer.merge(
@@ -255,18 +228,20 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   /**
    * Reads the whole body now, as UTF-8 text (the service reads nothing else); resolves, never rejects, once
-   * it is read or has failed.
+   * it is read (with its text) or has failed (with `undefined`).
    */
-  prefetch(): Promise<void> {
+  prefetch(): Promise<string | undefined> {
     const text = this.cap === undefined
       ? this.source.body.text()
       : readCapped(this.source.body, this.cap).then((bytes) => bytes.toString("utf8"))
     return text.then(
       (text) => {
         this.prefetched = { text }
+        return text
       },
       (cause: unknown) => {
         this.prefetched = { cause }
+        return undefined
       }
     )
   }
