@@ -14,6 +14,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
+import type { Transport as WireTransport } from "@lyzr-effect/wire"
 import { Context, Effect, type Fiber, Layer } from "effect"
 import { markAttemptClient } from "./internal/attemptClient.ts"
 import { ReadResponse } from "./internal/readResponse.ts"
@@ -58,8 +59,8 @@ export interface Attempt {
 }
 
 /**
- * An abort in Node's `EventEmitter` shape: `aborted` and `reason` as on an `AbortSignal`, and one
- * event, `"abort"`, emitted once.
+ * An abort in Node's `EventEmitter` shape (the wire's): `aborted` and `reason` as on an `AbortSignal`,
+ * and one event, `"abort"`, emitted once.
  *
  * @example
  * ```ts
@@ -71,15 +72,7 @@ export interface Attempt {
  * @since 0.1.0
  * @category models
  */
-export interface AbortEmitter {
-  readonly aborted: boolean
-  readonly reason: unknown
-  on(event: "abort", listener: () => void): AbortEmitter
-  once(event: "abort", listener: () => void): AbortEmitter
-  addListener(event: "abort", listener: () => void): AbortEmitter
-  removeListener(event: "abort", listener: () => void): AbortEmitter
-  off(event: "abort", listener: () => void): AbortEmitter
-}
+export type AbortEmitter = WireTransport.AbortEmitter
 
 /**
  * How a client's {@link makeClient} `send` ends: the response (with its body's text when the body was

@@ -294,3 +294,157 @@ export const readCapped = async (
   }
   return { _tag: "Text", text: out + decoder.decode() }
 }
+
+/**
+ * An abort in Node's `EventEmitter` shape: `aborted` and `reason` as on an `AbortSignal`, and one event,
+ * `"abort"`, emitted once. undici takes one as a request's `signal`; listening to it costs next to
+ * nothing, where a listener on an `AbortSignal` costs microseconds a request on Node 20.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const abort: Transport.AbortEmitter = new Transport.Deadline(30_000)
+ * abort.once("abort", () => console.log("aborted"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AbortEmitter {
+  readonly aborted: boolean
+  readonly reason: unknown
+  on(event: "abort", listener: () => void): AbortEmitter
+  once(event: "abort", listener: () => void): AbortEmitter
+  addListener(event: "abort", listener: () => void): AbortEmitter
+  removeListener(event: "abort", listener: () => void): AbortEmitter
+  off(event: "abort", listener: () => void): AbortEmitter
+}
+
+/**
+ * One attempt's deadline and abort: a timer of its own, cleared when the attempt ends
+ * (`AbortSignal.timeout` would keep one pending per call for the whole timeout), an abort that is an
+ * {@link AbortEmitter}, and an `AbortSignal` made only when `signal` is read (for `fetch`). The deadline
+ * aborts with a `TimeoutError` `DOMException`; an attempt ended without success with an `AbortError`.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const deadline = new Transport.Deadline(30_000)
+ * const pending = fetch("https://example.com", { signal: deadline.signal })
+ * pending.then(() => deadline.end(true), () => deadline.end(false))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Deadline implements AbortEmitter {
+  /**
+   * Whether the abort fired (the deadline passed, or the attempt ended without success).
+   *
+   * @since 0.1.0
+   */
+  aborted = false
+  /**
+   * The abort's reason, once it fired.
+   *
+   * @since 0.1.0
+   */
+  reason: unknown = undefined
+  private controller: AbortController | undefined = undefined
+  private listeners: Array<() => void> | undefined = undefined
+  private readonly timer: ReturnType<typeof setTimeout>
+
+  constructor(timeoutMillis: number) {
+    this.timer = setTimeout(
+      () => this.cancel(new DOMException("the attempt's deadline passed", "TimeoutError")),
+      timeoutMillis
+    )
+  }
+
+  /**
+   * The same abort as an `AbortSignal`, made when first read.
+   *
+   * @since 0.1.0
+   */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController()
+      if (this.aborted) this.controller.abort(this.reason)
+    }
+    return this.controller.signal
+  }
+
+  /**
+   * Ends the attempt: the timer cleared and, unless it succeeded, the abort fired, which cancels a
+   * request still in flight and drops a body left unread.
+   *
+   * @since 0.1.0
+   */
+  end(succeeded: boolean): void {
+    clearTimeout(this.timer)
+    if (!succeeded) this.cancel(new DOMException("the attempt ended", "AbortError"))
+  }
+
+  private cancel(reason: unknown): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    this.controller?.abort(reason)
+    const listeners = this.listeners
+    this.listeners = undefined
+    if (listeners !== undefined) { for (const listener of listeners) listener() }
+  }
+
+  /**
+   * Adds a listener for `"abort"`.
+   *
+   * @since 0.1.0
+   */
+  on(event: "abort", listener: () => void): this {
+    if (event === "abort" && !this.aborted) (this.listeners ??= []).push(listener)
+    return this
+  }
+
+  /**
+   * Adds a listener for `"abort"` (it fires at most once anyway).
+   *
+   * @since 0.1.0
+   */
+  once(event: "abort", listener: () => void): this {
+    return this.on(event, listener)
+  }
+
+  /**
+   * Adds a listener for `"abort"`.
+   *
+   * @since 0.1.0
+   */
+  addListener(event: "abort", listener: () => void): this {
+    return this.on(event, listener)
+  }
+
+  /**
+   * Removes a listener for `"abort"`.
+   *
+   * @since 0.1.0
+   */
+  removeListener(event: "abort", listener: () => void): this {
+    const listeners = this.listeners
+    if (event === "abort" && listeners !== undefined) {
+      const at = listeners.indexOf(listener)
+      if (at !== -1) listeners.splice(at, 1)
+    }
+    return this
+  }
+
+  /**
+   * Removes a listener for `"abort"`.
+   *
+   * @since 0.1.0
+   */
+  off(event: "abort", listener: () => void): this {
+    return this.removeListener(event, listener)
+  }
+}

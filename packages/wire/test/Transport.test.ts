@@ -1,6 +1,6 @@
 import { FastCheck as fc } from "effect"
 import * as net from "node:net"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { Redaction, Transport } from "../src/index.ts"
 
 const withCode = (message: string, fields: Record<string, unknown>, name?: string): Error => {
@@ -435,5 +435,56 @@ describe("Transport.readCapped", () => {
     const read = await Transport.readCapped(chunks(1_000_000, 256, pulled), 4096, new AbortController().signal)
     expect(read._tag).toBe("TooLarge")
     expect(pulled.n).toBe(17)
+  })
+})
+
+describe("Transport.Deadline", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("an attempt ended without success fires its abort once: listeners, aborted, an AbortError reason", () => {
+    const deadline = new Transport.Deadline(30_000)
+    let fired = 0
+    deadline.once("abort", () => fired++)
+    deadline.end(false)
+    deadline.end(false)
+    expect(fired).toBe(1)
+    expect(deadline.aborted).toBe(true)
+    expect((deadline.reason as DOMException).name).toBe("AbortError")
+  })
+
+  it("an attempt that succeeded fires nothing, and its timer is cleared", () => {
+    vi.useFakeTimers()
+    const deadline = new Transport.Deadline(1_000)
+    let fired = 0
+    deadline.on("abort", () => fired++)
+    deadline.end(true)
+    vi.advanceTimersByTime(5_000)
+    expect(fired).toBe(0)
+    expect(deadline.aborted).toBe(false)
+  })
+
+  it("the deadline aborts with a TimeoutError, and the signal read afterwards is aborted with it", () => {
+    vi.useFakeTimers()
+    const deadline = new Transport.Deadline(1_000)
+    vi.advanceTimersByTime(999)
+    expect(deadline.aborted).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(deadline.aborted).toBe(true)
+    expect(deadline.signal.aborted).toBe(true)
+    expect((deadline.signal.reason as DOMException).name).toBe("TimeoutError")
+  })
+
+  it("a signal read before the abort aborts with it; a removed listener is not called", () => {
+    const deadline = new Transport.Deadline(30_000)
+    const signal = deadline.signal
+    let removed = 0
+    const listener = () => removed++
+    deadline.addListener("abort", listener)
+    deadline.removeListener("abort", listener)
+    deadline.end(false)
+    expect(signal.aborted).toBe(true)
+    expect(removed).toBe(0)
   })
 })

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import type { Transport as WireTransport } from "@lyzr-effect/wire"
 import { Context, Effect, type Fiber, Layer } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
 import { markSend } from "./internal/attemptClient.ts"
@@ -54,7 +55,32 @@ export interface Attempt {
    * @since 0.1.0
    */
   readonly requestInit?: RequestInit | undefined
+  /**
+   * The same abort as `signal`, in Node's `EventEmitter` shape, which undici takes as a request's
+   * `signal`. Listening to it costs next to nothing, where a listener on an `AbortSignal` costs
+   * microseconds a request on older Node versions; the service's attempts give it, and `signal` is then
+   * made only when read.
+   *
+   * @since 0.1.0
+   */
+  readonly abort?: AbortEmitter | undefined
 }
+
+/**
+ * An abort in Node's `EventEmitter` shape (the wire's): `aborted` and `reason` as on an `AbortSignal`,
+ * and one event, `"abort"`, emitted once.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/effect4-core"
+ *
+ * const log = (attempt: Transport.Attempt) => attempt.abort?.once("abort", () => console.log("aborted"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AbortEmitter = WireTransport.AbortEmitter
 
 /**
  * How a client's {@link makeClient} `send` ends: the response (with its body's text when the body was

@@ -29,6 +29,7 @@ import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
 import { sendOf } from "./attemptClient.ts"
+import { AttemptState } from "./attemptState.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 
@@ -126,7 +127,10 @@ class Target {
   }
 }
 
-const isTimeout = (signal: AbortSignal | undefined) => signal !== undefined && signal.aborted
+/** What an attempt's abort tells: whether it fired (within an attempt, only the deadline fires it). */
+type Aborted = { readonly aborted: boolean } | undefined
+
+const isTimeout = (signal: Aborted) => signal !== undefined && signal.aborted
 
 const constTrue = () => true
 
@@ -222,7 +226,7 @@ export const make = (
       const readBody = (
         response: HttpClientResponse.HttpClientResponse,
         target: Target,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<string, Errors.AgentSessionsError> => {
         const declared = Number(response.headers["content-length"] ?? Number.NaN)
         if (declared > maxBytes) return fail(ErrorRecord.tooLarge(facts(response, target, ""), maxBytes, declared))
@@ -302,7 +306,7 @@ export const make = (
       const requestFailed = (
         error: HttpClientError.HttpClientError,
         target: Target,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<never, Errors.AgentSessionsError> => {
         if (isTimeout(signal)) return fail(ErrorRecord.timedOut(target.url, timeoutMillis, timeoutName))
         const reason = error.reason
@@ -322,7 +326,7 @@ export const make = (
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Decoded<A>,
         span: Tracer.Span,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
         const status = response.status
         span.attribute("http.response.status_code", status)
@@ -360,29 +364,17 @@ export const make = (
         endpoint: Endpoint.Endpoint<any>,
         decode: (json: unknown) => Decoded<A>,
         span: Tracer.Span,
-        signal: AbortSignal | undefined
+        signal: Aborted
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
         Effect.matchEffect(client.execute(HttpClientRequest.setUrl(template, target.href)), {
           onFailure: (error) => requestFailed(error, target, signal),
           onSuccess: (response) => responded(response, target, redirects, endpoint, decode, span, signal)
         })
 
-      /** An attempt's deadline and signal, ended (and aborted unless it succeeded) exactly once. */
+      /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
       const deadline = () => {
-        // A timer of our own, cleared when the attempt ends: `AbortSignal.timeout` would keep one
-        // pending per call for the whole timeout. The signal also aborts when the attempt ends without a
-        // value (interrupted, or failed before reading a body), as `Transport.Attempt` promises the client.
-        const controller = new AbortController()
-        const timer = setTimeout(
-          () => controller.abort(new DOMException("the attempt's deadline passed", "TimeoutError")),
-          timeoutMillis
-        )
-        const limits: CoreTransport.Attempt = { signal: controller.signal, maxResponseBytes: maxBytes, requestInit }
-        const end = (succeeded: boolean) => {
-          clearTimeout(timer)
-          if (!succeeded) controller.abort()
-        }
-        return { end, limits }
+        const limits = new AttemptState(maxBytes, requestInit, timeoutMillis)
+        return { end: (succeeded: boolean) => limits.end(succeeded), limits }
       }
 
       /**
@@ -402,7 +394,7 @@ export const make = (
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
         Effect.withFiber<A, Errors.AgentSessionsError>((fiber) => {
           const { end, limits } = deadline()
-          const signal = limits.signal
+          const signal = limits
           const request = HttpClientRequest.setUrl(template, target.href)
           const goOn = (sent: CoreTransport.Sent) =>
             rest((span) =>
@@ -457,7 +449,7 @@ export const make = (
           const { end, limits } = deadline()
           return Effect.onExit(
             Effect.updateContext(
-              request(target, 0, endpoint, decode, span, limits.signal),
+              request(target, 0, endpoint, decode, span, limits),
               (context: Context.Context<never>) => withLimits(context, span, limits)
             ),
             (exit) => {

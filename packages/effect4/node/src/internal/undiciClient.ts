@@ -64,7 +64,7 @@ const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
-  signal: AbortSignal,
+  signal: AbortSignal | Transport.AbortEmitter,
   attempt: Transport.Attempt | undefined
 ): Promise<Transport.Sent> => {
   const body = toBody(request.body)
@@ -114,10 +114,13 @@ const suspendOn = (sent: () => Promise<Transport.Sent>) =>
  */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   Transport.makeClient({
-    send: (request, url, attempt) => send(dispatcher, request, url, attempt.signal, attempt),
+    // The attempt's abort as an EventEmitter where the service gives one: undici listens to it for nothing.
+    send: (request, url, attempt) => send(dispatcher, request, url, attempt.abort ?? attempt.signal, attempt),
     otherwise: HttpClient.make((request, url, signal, fiber) => {
       const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
-      return suspendOn(() => send(dispatcher, request, url, attempt === undefined ? signal : attempt.signal, attempt))
+      return suspendOn(() =>
+        send(dispatcher, request, url, attempt === undefined ? signal : attempt.abort ?? attempt.signal, attempt)
+      )
     })
   })
 
