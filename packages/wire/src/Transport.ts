@@ -343,11 +343,29 @@ export class Deadline implements AbortEmitter {
   /**
    * Whether the abort fired (the deadline passed, or the attempt ended without success).
    *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.end(false)
+   * deadline.aborted // true
+   * ```
+   *
    * @since 0.1.0
    */
   aborted = false
   /**
    * The abort's reason, once it fired.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.end(false)
+   * String(deadline.reason) // "AbortError: the attempt ended"
+   * ```
    *
    * @since 0.1.0
    */
@@ -358,13 +376,23 @@ export class Deadline implements AbortEmitter {
 
   constructor(timeoutMillis: number) {
     this.timer = setTimeout(
-      () => this.cancel(new DOMException("the attempt's deadline passed", "TimeoutError")),
+      () => this.fire(new DOMException("the attempt's deadline passed", "TimeoutError")),
       timeoutMillis
     )
   }
 
   /**
    * The same abort as an `AbortSignal`, made when first read.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * const signal = deadline.signal
+   * deadline.end(false)
+   * signal.aborted // true
+   * ```
    *
    * @since 0.1.0
    */
@@ -380,14 +408,39 @@ export class Deadline implements AbortEmitter {
    * Ends the attempt: the timer cleared and, unless it succeeded, the abort fired, which cancels a
    * request still in flight and drops a body left unread.
    *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.end(true)
+   * deadline.aborted // false
+   * ```
+   *
    * @since 0.1.0
    */
   end(succeeded: boolean): void {
     clearTimeout(this.timer)
-    if (!succeeded) this.cancel(new DOMException("the attempt ended", "AbortError"))
+    if (!succeeded) this.fire(new DOMException("the attempt ended", "AbortError"))
   }
 
-  private cancel(reason: unknown): void {
+  /**
+   * Fires the abort now with `reason` (once: later calls do nothing): `aborted` and `reason` set, the
+   * signal (if made) aborted, each listener called.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.fire(new Error("gone"))
+   * deadline.aborted // true
+   * deadline.end(true) // clears the timer
+   * ```
+   *
+   * @since 0.1.0
+   */
+  fire(reason: unknown): void {
     if (this.aborted) return
     this.aborted = true
     this.reason = reason
@@ -400,6 +453,15 @@ export class Deadline implements AbortEmitter {
   /**
    * Adds a listener for `"abort"`.
    *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.on("abort", () => console.log("aborted"))
+   * deadline.end(false) // logs "aborted"
+   * ```
+   *
    * @since 0.1.0
    */
   on(event: "abort", listener: () => void): this {
@@ -410,6 +472,15 @@ export class Deadline implements AbortEmitter {
   /**
    * Adds a listener for `"abort"` (it fires at most once anyway).
    *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.once("abort", () => console.log("aborted"))
+   * deadline.end(false) // logs "aborted"
+   * ```
+   *
    * @since 0.1.0
    */
   once(event: "abort", listener: () => void): this {
@@ -419,6 +490,15 @@ export class Deadline implements AbortEmitter {
   /**
    * Adds a listener for `"abort"`.
    *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * deadline.addListener("abort", () => console.log("aborted"))
+   * deadline.end(false) // logs "aborted"
+   * ```
+   *
    * @since 0.1.0
    */
   addListener(event: "abort", listener: () => void): this {
@@ -427,6 +507,16 @@ export class Deadline implements AbortEmitter {
 
   /**
    * Removes a listener for `"abort"`.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * const listener = () => console.log("aborted")
+   * deadline.removeListener("abort", deadline.on("abort", listener) && listener)
+   * deadline.end(false) // logs nothing
+   * ```
    *
    * @since 0.1.0
    */
@@ -441,6 +531,16 @@ export class Deadline implements AbortEmitter {
 
   /**
    * Removes a listener for `"abort"`.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const deadline = new Transport.Deadline(30_000)
+   * const listener = () => console.log("aborted")
+   * deadline.on("abort", listener).off("abort", listener)
+   * deadline.end(false) // logs nothing
+   * ```
    *
    * @since 0.1.0
    */
