@@ -398,18 +398,16 @@ export const make = (
         ) => Effect.Effect<A, Errors.AgentSessionsError>
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
         const limits = deadline()
-        const end = (succeeded: boolean) => limits.end(succeeded)
-        const signal = limits
         const request = HttpClientRequest.setUrl(template, url.href)
         const goOn = (sent: CoreTransport.Sent) =>
           rest((span) =>
             underAttempt(
               sent._tag === "Failure"
-                ? requestFailed(sent.error, url, signal)
-                : responded(sent.response, url, 0, endpoint, decode, span, signal),
+                ? requestFailed(sent.error, url, limits)
+                : responded(sent.response, url, 0, endpoint, decode, span, limits),
               span,
               limits
-            ).pipe(Effect.onExit((exit) => Effect.sync(() => end(exit._tag === "Success"))))
+            ).pipe(Effect.onExit((exit) => Effect.sync(() => limits.end(exit._tag === "Success"))))
           )
         return Effect.async<A, Errors.AgentSessionsError>((resume) => {
           send(request, url, limits, fiber).then(
@@ -418,7 +416,7 @@ export const make = (
                 const status = sent.response.status
                 const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
                 if (decoded !== undefined) {
-                  end(true)
+                  limits.end(true)
                   span?.attribute("http.response.status_code", status)
                   return resume(Effect.succeed(decoded.right))
                 }
@@ -431,7 +429,7 @@ export const make = (
                 error: new HttpClientError.RequestError({ request, reason: "Transport", cause })
               }))
           )
-          return Effect.sync(() => end(false))
+          return Effect.sync(() => limits.end(false))
         })
       }
 

@@ -372,10 +372,7 @@ export const make = (
         })
 
       /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
-      const deadline = () => {
-        const limits = new AttemptState(maxBytes, requestInit, timeoutMillis)
-        return { end: (succeeded: boolean) => limits.end(succeeded), limits }
-      }
+      const deadline = () => new AttemptState(maxBytes, requestInit, timeoutMillis)
 
       /**
        * One attempt on a client's promise `send` (Transport.makeClient): sent, read and decoded in a
@@ -393,20 +390,19 @@ export const make = (
         ) => Effect.Effect<A, Errors.AgentSessionsError>
       ): Effect.Effect<A, Errors.AgentSessionsError> =>
         Effect.withFiber<A, Errors.AgentSessionsError>((fiber) => {
-          const { end, limits } = deadline()
-          const signal = limits
+          const limits = deadline()
           const request = HttpClientRequest.setUrl(template, target.href)
           const goOn = (sent: CoreTransport.Sent) =>
             rest((span) =>
               Effect.onExit(
                 Effect.updateContext(
                   sent._tag === "Failure"
-                    ? requestFailed(sent.error, target, signal)
-                    : responded(sent.response, target, 0, endpoint, decode, span, signal),
+                    ? requestFailed(sent.error, target, limits)
+                    : responded(sent.response, target, 0, endpoint, decode, span, limits),
                   (context: Context.Context<never>) => withLimits(context, span, limits)
                 ),
                 (exit) => {
-                  end(exit._tag === "Success")
+                  limits.end(exit._tag === "Success")
                   return Effect.void
                 }
               )
@@ -418,7 +414,7 @@ export const make = (
                   const status = sent.response.status
                   const decoded = status >= 200 && status < 300 ? decodedOk(sent.text, decode) : undefined
                   if (decoded !== undefined) {
-                    end(true)
+                    limits.end(true)
                     span?.attribute("http.response.status_code", status)
                     return resume(Effect.succeed(decoded.success))
                   }
@@ -433,7 +429,7 @@ export const make = (
                   })
                 }))
             )
-            return Effect.sync(() => end(false))
+            return Effect.sync(() => limits.end(false))
           })
         })
 
@@ -446,14 +442,14 @@ export const make = (
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
         if (send !== undefined) return sendAttempt(send, target, endpoint, decode, span, (go) => go(span))
         if (honours) {
-          const { end, limits } = deadline()
+          const limits = deadline()
           return Effect.onExit(
             Effect.updateContext(
               request(target, 0, endpoint, decode, span, limits),
               (context: Context.Context<never>) => withLimits(context, span, limits)
             ),
             (exit) => {
-              end(exit._tag === "Success")
+              limits.end(exit._tag === "Success")
               return Effect.void
             }
           )
