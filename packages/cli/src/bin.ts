@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as SessionsCli from "./SessionsCli.ts"
 
 NodeRuntime.runMain(SessionsCli.run(process.argv).pipe(Effect.provide(NodeContext.layer)), {

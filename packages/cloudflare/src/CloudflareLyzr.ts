@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import type { AgentSessions, AgentSessionsError, AgentSessionsOptions } from "@lyzr-effect/core"
-import type { ConfigError, Context, Effect, Layer } from "effect"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as internal from "./internal/cloudflareLyzr.ts"
 
 /**

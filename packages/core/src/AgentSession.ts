@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 import { Decode } from "@lyzr-effect/wire"
-import { DateTime, ParseResult, Schema } from "effect"
+import * as DateTime from "effect/DateTime"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 
 /** The first and last instants RFC 3339 can write (years 0000–9999). */
 const firstInstant = -62_167_219_200_000 // 0000-01-01T00:00:00.000Z

@@ -12,7 +12,8 @@
  * @since 0.1.0
  */
 import { Retry, Settings } from "@lyzr-effect/wire"
-import { Duration, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Schedule from "effect/Schedule"
 import type { AgentSessionsError } from "./AgentSessionsError.ts"
 
 /**

@@ -10,7 +10,11 @@
  *
  * @since 0.1.0
  */
-import type { Data, Duration, Effect, Request, Stream } from "effect"
+import type * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Request from "effect/Request"
+import type * as Stream from "effect/Stream"
 import type { AgentSession } from "./AgentSession.ts"
 import { AgentSessions } from "./AgentSessions.ts"
 import type { AgentSessionsError, GetError, ListError } from "./AgentSessionsError.ts"

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { AgentSessions, type AgentSessionsOptions, type Transport } from "@lyzr-effect/core"
-import type { ConfigError } from "effect"
-import { Layer } from "effect"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
 import type { Dispatcher } from "undici"
 import * as internal from "./internal/undiciClient.ts"
 

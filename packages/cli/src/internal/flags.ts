@@ -7,7 +7,7 @@
  */
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Settings } from "@lyzr-effect/wire"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 const invalid = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
 

@@ -2,7 +2,11 @@
  * How sessions are printed, and the terminal facts that decide it (colour, width, progress).
  */
 import { AgentSession, type AgentSessionsError } from "@lyzr-effect/core"
-import { Console, DateTime, Duration, Effect, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 
 // eslint-disable-next-line no-control-regex
 const ansiPattern = /\x1b\[[0-?]*[ -/]*[@-~]/g

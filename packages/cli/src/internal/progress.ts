@@ -3,7 +3,9 @@
  * terminal: see `output.isTerminal`). Lines printed while it is
  * shown go through `print`, which clears the bar first, so output and bar never mix on one line.
  */
-import { Clock, Console, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 
 export interface Progress {
   /** One more item done (failed or not). */

@@ -11,7 +11,17 @@ import {
   Transport
 } from "@lyzr-effect/core"
 import { Settings } from "@lyzr-effect/wire"
-import { Cause, ConfigError, Context, Duration, Effect, Either, Exit, Layer, Option, Redacted, Runtime } from "effect"
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import { RequestScheduler } from "./requestScheduler.ts"
 
 /** The part of a Worker's `ExecutionContext` the adapter uses. */

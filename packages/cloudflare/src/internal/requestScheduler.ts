@@ -5,7 +5,9 @@
  * `WeakMap` of runners per fiber, and making one per request cost ≈ 50 µs of CPU (mostly GC) per
  * request in Node; a request's fibers can share one queue, because nothing else does.
  */
-import { type Fiber, FiberRef, Scheduler } from "effect"
+import type * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import * as Scheduler from "effect/Scheduler"
 
 export class RequestScheduler implements Scheduler.Scheduler {
   private tasks = new Scheduler.PriorityBuckets()

@@ -10,23 +10,21 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
-import {
-  Clock,
-  ConfigError,
-  Context,
-  DefaultServices,
-  Duration,
-  Effect,
-  Either,
-  type Fiber,
-  FiberRef,
-  Option,
-  ParseResult,
-  Redacted,
-  Schedule,
-  Schema,
-  Tracer
-} from "effect"
+import * as Clock from "effect/Clock"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
 import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
 import type * as Errors from "../AgentSessionsError.ts"

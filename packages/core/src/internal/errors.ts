@@ -2,7 +2,7 @@
  * The one place where a wire error record becomes an Effect 3 error class.
  */
 import type { ErrorRecord } from "@lyzr-effect/wire"
-import { Duration } from "effect"
+import * as Duration from "effect/Duration"
 import * as Errors from "../AgentSessionsError.ts"
 
 const millis = (value: number | undefined) => (value === undefined ? undefined : Duration.millis(value))

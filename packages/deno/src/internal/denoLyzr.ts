@@ -5,8 +5,14 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { AgentSessions, type AgentSessionsOptions, type AgentSessionsService, Transport } from "@lyzr-effect/core"
 import { Settings } from "@lyzr-effect/wire"
-import { Cause, ConfigError, ConfigProvider, ConfigProviderPathPatch, Effect, HashSet, Layer } from "effect"
-import type { Config } from "effect"
+import * as Cause from "effect/Cause"
+import type * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as ConfigProviderPathPatch from "effect/ConfigProviderPathPatch"
+import * as Effect from "effect/Effect"
+import * as HashSet from "effect/HashSet"
+import * as Layer from "effect/Layer"
 
 // The little of the Deno namespace used here, typed locally so the package also type-checks under
 // Node's tsc (the root `tsc -b`), where there is no `Deno` global.

@@ -5,18 +5,24 @@
  * builds: esbuild, ESM, minified, platform neutral with the workerd/worker/browser conditions. Prints a
  * markdown table (gzip at level 9 and at zlib's default).
  *
+ * Both are then built again with their barrel imports of Effect (`import { Effect } from "effect"`)
+ * rewritten to the modules' paths (`scripts/deep-imports.mjs`): esbuild keeps a whole namespace reached
+ * through a barrel, so the first pair shows the SDK in a Worker written as most users write, the second
+ * what it adds to a Worker whose author imported by path.
+ *
  *   node scripts/node24.mjs node packages/effect4/cloudflare/scripts/bundle-size.ts [--metafile <dir>]
  */
 import * as esbuild from "esbuild"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
+import { byPath } from "../../../../scripts/deep-imports.mjs"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-const build = async (entry: string) => {
+const build = async (entry: string, rewrite = false) => {
   const result = await esbuild.build({
-    entryPoints: [entry],
+    ...(rewrite ? { stdin: byPath(entry) } : { entryPoints: [entry] }),
     bundle: true,
     write: false,
     format: "esm",
@@ -39,25 +45,33 @@ const build = async (entry: string) => {
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
 
-const [sdk, baseline] = await Promise.all([build(here("./sdk-worker.ts")), build(here("./baseline-worker.ts"))])
-const rows = [
-  ["Effect 4 SDK Worker (effect4-cloudflare handler, list + get)", sdk],
-  ["baseline: effect 4, one GET + Schema + retry + timeout + span", baseline]
-] as const
-console.log("| Worker bundle (esbuild, ESM, minified) | minified | gzip -9 | gzip -6 |")
-console.log("| --- | ---: | ---: | ---: |")
-for (const [name, size] of rows) {
+const [sdk, baseline, sdkByPath, baselineByPath] = await Promise.all([
+  build(here("./sdk-worker.ts")),
+  build(here("./baseline-worker.ts")),
+  build(here("./sdk-worker.ts"), true),
+  build(here("./baseline-worker.ts"), true)
+])
+type Size = Awaited<ReturnType<typeof build>>
+const row = (name: string, size: Size) =>
   console.log(
     `| ${name} | ${size.minified} B (${kib(size.minified)}) | ${size.gzip} B (${
       kib(size.gzip)
     }) | ${size.gzipDefault} B |`
   )
-}
-console.log(
-  `| ratio SDK / baseline | ${(sdk.minified / baseline.minified).toFixed(3)}× | ${
-    (sdk.gzip / baseline.gzip).toFixed(3)
-  }× | ${(sdk.gzipDefault / baseline.gzipDefault).toFixed(3)}× |`
-)
+const ratio = (name: string, a: Size, b: Size) =>
+  console.log(
+    `| ${name} | ${(a.minified / b.minified).toFixed(3)}× | ${(a.gzip / b.gzip).toFixed(3)}× | ${
+      (a.gzipDefault / b.gzipDefault).toFixed(3)
+    }× |`
+  )
+console.log("| Worker bundle (esbuild, ESM, minified) | minified | gzip -9 | gzip -6 |")
+console.log("| --- | ---: | ---: | ---: |")
+row("Effect 4 SDK Worker (effect4-cloudflare handler, list + get)", sdk)
+row("baseline: effect 4, one GET + Schema + retry + timeout + span", baseline)
+ratio("**ratio SDK / baseline**", sdk, baseline)
+row("the SDK Worker, Effect imported by path", sdkByPath)
+row("the baseline, Effect imported by path", baselineByPath)
+ratio("ratio SDK / baseline, both importing by path", sdkByPath, baselineByPath)
 const at = process.argv.indexOf("--metafile")
 if (at !== -1) {
   const dir = process.argv[at + 1] ?? "."

@@ -7,7 +7,10 @@
  * @since 0.1.0
  */
 import type { AgentSessions, AgentSessionsError, AgentSessionsOptions } from "@lyzr-effect/effect4-core"
-import type { Config, Context, Effect, Layer } from "effect"
+import type * as Config from "effect/Config"
+import type * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as internal from "./internal/cloudflareLyzr.ts"
 
 /**

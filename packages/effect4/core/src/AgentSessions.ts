@@ -4,8 +4,14 @@
  * @since 0.1.0
  */
 import { Settings } from "@lyzr-effect/wire"
-import { Config, Context, Duration, Effect, Layer, Option, type Redacted } from "effect"
-import type { HttpClient } from "effect/http"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type { AgentSession } from "./AgentSession.ts"
 import type * as Errors from "./AgentSessionsError.ts"
 import * as internal from "./internal/agentSessions.ts"

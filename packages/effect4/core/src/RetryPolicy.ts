@@ -14,7 +14,10 @@
  * @since 0.1.0
  */
 import { Retry, Settings } from "@lyzr-effect/wire"
-import { Duration, Effect, Random, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import type { AgentSessionsError } from "./AgentSessionsError.ts"
 
 /**

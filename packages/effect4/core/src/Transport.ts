@@ -9,8 +9,15 @@
  * @since 0.1.0
  */
 import type { Transport as WireTransport } from "@lyzr-effect/wire"
-import { Context, Effect, type Fiber, Layer } from "effect"
-import { FetchHttpClient, HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
 import { markSend } from "./internal/attemptClient.ts"
 import { ReadResponse } from "./internal/readResponse.ts"
 

@@ -6,7 +6,9 @@
  * @since 0.1.0
  */
 import type { AgentSessions, AgentSessionsOptions } from "@lyzr-effect/effect4-core"
-import type { Config, ConfigProvider, Layer } from "effect"
+import type * as Config from "effect/Config"
+import type * as ConfigProvider from "effect/ConfigProvider"
+import type * as Layer from "effect/Layer"
 import * as internal from "./internal/denoLyzr.ts"
 
 /**

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { AgentSessions, type AgentSessionsOptions, type Transport } from "@lyzr-effect/effect4-core"
-import type { Config } from "effect"
-import { Layer } from "effect"
-import type { HttpClient } from "effect/http"
+import type * as Config from "effect/Config"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 import type { Dispatcher } from "undici"
 import * as config from "./internal/nodeLyzr.ts"
 import * as internal from "./internal/undiciClient.ts"

@@ -5,18 +5,21 @@
  * `HttpClient.make` keeps the platform's semantics around it: the request span, abort on interruption,
  * and an unread body aborted once its response is garbage-collected.
  */
-import {
-  Cookies,
-  Headers,
-  HttpClient,
-  HttpClientError,
-  HttpClientResponse,
-  HttpIncomingMessage,
-  UrlParams
-} from "@effect/platform"
-import type { HttpBody, HttpClientRequest } from "@effect/platform"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
 import { Transport } from "@lyzr-effect/core"
-import { Effect, Inspectable, Layer, Option, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
 

@@ -11,22 +11,20 @@ import {
   Transport
 } from "@lyzr-effect/effect4-core"
 import { Settings } from "@lyzr-effect/wire"
-import {
-  Cause,
-  Config,
-  Context,
-  Duration,
-  Effect,
-  Exit,
-  Layer,
-  Option,
-  Redacted,
-  Result,
-  Scheduler,
-  Schema,
-  SchemaIssue
-} from "effect"
-import { HttpClient } from "effect/http"
+import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Scheduler from "effect/Scheduler"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 
 /** The part of a Worker's `ExecutionContext` the adapter uses. */
 export interface WorkerContext {

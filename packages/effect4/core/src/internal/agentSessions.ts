@@ -7,22 +7,24 @@
  * first attempt has not simply succeeded.
  */
 import { Endpoint, ErrorRecord, Redaction, Redirect, Retry, Settings, Transport } from "@lyzr-effect/wire"
-import {
-  Clock,
-  Config,
-  Context,
-  Duration,
-  Effect,
-  type Fiber,
-  Option,
-  Redacted,
-  References,
-  Result,
-  Schema,
-  SchemaIssue,
-  Tracer
-} from "effect"
-import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "effect/http"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import * as Tracer from "effect/Tracer"
 import { AgentSession, SessionIds } from "../AgentSession.ts"
 import type { AgentSessionsOptions, AgentSessionsService } from "../AgentSessions.ts"
 import type * as Errors from "../AgentSessionsError.ts"

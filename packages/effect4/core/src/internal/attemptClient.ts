@@ -2,7 +2,7 @@
  * The clients built by `Transport.makeClient` that were given a promise `send`, so that the service can
  * find it on the `HttpClient` it is built on and run each attempt in one suspension.
  */
-import type { HttpClient } from "effect/http"
+import type * as HttpClient from "effect/http/HttpClient"
 import type { PromiseSend } from "../Transport.ts"
 
 const sends = new WeakMap<HttpClient.HttpClient, PromiseSend>()

@@ -3,7 +3,7 @@
  * the schemas in test/fastDecode.test.ts).
  */
 import { Decode } from "@lyzr-effect/wire"
-import { DateTime } from "effect"
+import * as DateTime from "effect/DateTime"
 import { AgentSession } from "../AgentSession.ts"
 
 const proto = AgentSession.prototype

@@ -3,16 +3,19 @@
  * client's short path, for a body whose declared length is within the cap): `text` is ready, so the
  * call resumes once instead of twice, and the headers are converted once instead of at every read.
  */
-import { Effect, Inspectable, Option, Pipeable, type Schema, type Stream } from "effect"
-import {
-  Cookies,
-  Headers,
-  HttpClientError,
-  type HttpClientRequest,
-  HttpClientResponse,
-  HttpIncomingMessage,
-  UrlParams
-} from "effect/http"
+import * as Effect from "effect/Effect"
+import * as Cookies from "effect/http/Cookies"
+import * as Headers from "effect/http/Headers"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import * as UrlParams from "effect/http/UrlParams"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Pipeable from "effect/Pipeable"
+import type * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 
 /** The body as read: its text, or why reading it failed (a reset, the attempt's deadline). */
 export type Read = { readonly _tag: "Text"; readonly text: string } | {

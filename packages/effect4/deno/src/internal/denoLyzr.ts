@@ -4,7 +4,10 @@
  */
 import { AgentSessions, type AgentSessionsOptions, Transport } from "@lyzr-effect/effect4-core"
 import { Settings } from "@lyzr-effect/wire"
-import { Config, ConfigProvider, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 // The little of the Deno namespace used here, typed locally so the package also type-checks under
 // Node's tsc (the root `tsc -b`), where there is no `Deno` global.

@@ -4,7 +4,10 @@
  */
 import { AgentSessions } from "@lyzr-effect/effect4-core"
 import { Settings } from "@lyzr-effect/wire"
-import { ConfigProvider, Context, Effect, Layer } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as client from "./undiciClient.ts"
 
 /**

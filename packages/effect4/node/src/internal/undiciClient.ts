@@ -9,17 +9,23 @@
  * once its response is garbage-collected.
  */
 import { Transport } from "@lyzr-effect/effect4-core"
-import { Context, Effect, Inspectable, Layer, Option, Pipeable, type Schema, Stream } from "effect"
-import type { HttpBody, HttpClientRequest } from "effect/http"
-import {
-  Cookies,
-  Headers,
-  HttpClient,
-  HttpClientError,
-  HttpClientResponse,
-  HttpIncomingMessage,
-  UrlParams
-} from "effect/http"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Cookies from "effect/http/Cookies"
+import * as Headers from "effect/http/Headers"
+import type * as HttpBody from "effect/http/HttpBody"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import * as UrlParams from "effect/http/UrlParams"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Pipeable from "effect/Pipeable"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { Agent, type Dispatcher } from "undici"
 
 /** The pool: keep-alive connections per origin. Timeouts are the attempt's (the service's per-attempt timeout). */
