@@ -389,9 +389,11 @@ export const make = (
         span: Tracer.Span | undefined,
         rest: (
           go: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>
-        ) => Effect.Effect<A, Errors.AgentSessionsError>
-      ): Effect.Effect<A, Errors.AgentSessionsError> =>
-        Effect.withFiber<A, Errors.AgentSessionsError>((fiber) => {
+        ) => Effect.Effect<A, Errors.AgentSessionsError>,
+        // The fiber running the attempt, when the caller is already running in it (saves a `withFiber`).
+        running?: Fiber.Fiber<unknown, unknown>
+      ): Effect.Effect<A, Errors.AgentSessionsError> => {
+        const run = (fiber: Fiber.Fiber<unknown, unknown>) => {
           const limits = deadline()
           const request = HttpClientRequest.setUrl(template, target.href)
           const goOn = (sent: CoreTransport.Sent) =>
@@ -410,7 +412,7 @@ export const make = (
               )
             )
           return Effect.callback<A, Errors.AgentSessionsError>((resume) => {
-            send(request, target.url, limits, fiber as Fiber.Fiber<unknown, unknown>).then(
+            send(request, target.url, limits, fiber).then(
               (sent) => {
                 if (sent._tag === "Response" && sent.text !== undefined) {
                   const status = sent.response.status
@@ -433,7 +435,11 @@ export const make = (
             )
             return Effect.sync(() => limits.end(false))
           })
-        })
+        }
+        return running === undefined
+          ? Effect.withFiber((fiber) => run(fiber as Fiber.Fiber<unknown, unknown>))
+          : run(running)
+      }
 
       /** One attempt under its deadline: the transport's signal where it honours one, an Effect timeout otherwise. */
       const attempt = <A>(
@@ -515,32 +521,36 @@ export const make = (
         args: Args,
         decode: (json: unknown) => Decoded<A>
       ): Effect.Effect<A, Errors.AgentSessionsError> => {
-        const attributes = endpoint.attributes(args)
         const path = endpoint.path(args)
         if (typeof path !== "string") {
           return fail(path).pipe(
             Effect.withSpan(endpoint.spanName, {
               kind: "client",
-              attributes: { ...attributes, "lyzr.attempts": 0 }
+              attributes: { ...endpoint.attributes(args), "lyzr.attempts": 0 }
             }, noStackTrace)
           )
         }
-        const spanOptions: Tracer.SpanOptionsNoTrace = {
-          kind: "client",
-          attributes: { ...attributes, "http.request.method": "GET", "url.path": path, "lyzr.attempts": 1 }
-        }
         const target = new Target(prefix + path)
+        // The span's options are built only when a span is made (not on an untraced call that succeeds).
         const spanned = (first: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>) =>
           Effect.useSpan(
             endpoint.spanName,
-            spanOptions,
+            {
+              kind: "client",
+              attributes: {
+                ...endpoint.attributes(args),
+                "http.request.method": "GET",
+                "url.path": path,
+                "lyzr.attempts": 1
+              }
+            },
             (span) => retrying(first(span), target, endpoint, decode, span)
           )
         if (send === undefined) return spanned((span) => attempt(target, endpoint, decode, span))
         return Effect.withFiber((fiber) =>
           traced(fiber as Fiber.Fiber<unknown, unknown>)
             ? spanned((span) => sendAttempt(send, target, endpoint, decode, span, (go) => go(span)))
-            : sendAttempt(send, target, endpoint, decode, undefined, spanned)
+            : sendAttempt(send, target, endpoint, decode, undefined, spanned, fiber as Fiber.Fiber<unknown, unknown>)
         )
       }
 

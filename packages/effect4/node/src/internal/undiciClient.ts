@@ -64,7 +64,8 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest) =>
 
 /**
  * One request through the dispatcher, as a promise that never rejects; within an attempt the body is read
- * before the response is handed over, and its text is handed over with it.
+ * before the response is handed over, and its text is handed over with it. Undici's callback form: no
+ * promise of its own per request, and none between the response and its body.
  */
 const send = (
   dispatcher: Dispatcher,
@@ -75,28 +76,29 @@ const send = (
 ): Promise<Transport.Sent> => {
   const body = toBody(request.body)
   if (body === undefined) return Promise.resolve({ _tag: "Failure", error: encodeError(request) })
-  return dispatcher.request({
-    method: request.method as Dispatcher.HttpMethod,
-    origin: url.origin,
-    path: url.pathname + url.search,
-    headers: request.headers,
-    body,
-    signal
-  }).then(
-    (source): Transport.Sent | Promise<Transport.Sent> => {
+  return new Promise((resolve) => {
+    // Undici calls back with an error for options it refuses too (it does not throw when given a callback).
+    dispatcher.request({
+      method: request.method as Dispatcher.HttpMethod,
+      origin: url.origin,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      body,
+      signal
+    }, (cause, source) => {
+      if (cause !== null) return resolve({ _tag: "Failure", error: transportError(request, cause) })
       const response = new UndiciResponse(request, url.href, source, attempt?.maxResponseBytes)
       if (attempt === undefined) {
         // An error after the body was abandoned must not become an uncaught exception.
         source.body.on("error", noop)
-        return { _tag: "Response", response, text: undefined }
+        return resolve({ _tag: "Response", response, text: undefined })
       }
       // The service reads every body it gets, under the cap: reading it here hands the response over with
       // it, which saves the fiber a second suspension (and the read's own error handler stands in for the
       // listener above). A failed read (a reset, the deadline) is kept for `text`, as a failure of the body.
-      return response.prefetch().then((text): Transport.Sent => ({ _tag: "Response", response, text }))
-    },
-    (cause): Transport.Sent => ({ _tag: "Failure", error: transportError(request, cause) })
-  )
+      response.prefetch((text) => resolve({ _tag: "Response", response, text }))
+    })
+  })
 }
 
 /** A send as an Effect, for requests outside core's attempts. */
@@ -236,21 +238,21 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   private prefetched: { readonly text: string } | { readonly cause: unknown } | undefined
 
   /**
-   * Reads the whole body now, as UTF-8 text (the service reads nothing else); resolves, never rejects, once
-   * it is read (with its text) or has failed (with `undefined`).
+   * Reads the whole body now, as UTF-8 text (the service reads nothing else), and calls `done` once it is
+   * read (with its text) or has failed (with `undefined`).
    */
-  prefetch(): Promise<string | undefined> {
+  prefetch(done: (text: string | undefined) => void): void {
     const text = this.cap === undefined
       ? this.source.body.text()
       : readCapped(this.source.body, this.cap).then((bytes) => bytes.toString("utf8"))
-    return text.then(
+    text.then(
       (text) => {
         this.prefetched = { text }
-        return text
+        done(text)
       },
       (cause: unknown) => {
         this.prefetched = { cause }
-        return undefined
+        done(undefined)
       }
     )
   }
