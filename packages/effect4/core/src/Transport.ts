@@ -503,7 +503,10 @@ export const fetchClient: HttpClient.HttpClient = makeClient({
 })
 
 /**
- * {@link fetchClient} as the `HttpClient`, with {@link HonoursAttempt}.
+ * {@link fetchClient} as the `HttpClient`, with {@link HonoursAttempt}. Like `FetchHttpClient.layer`, a
+ * `FetchHttpClient.Fetch` or `FetchHttpClient.RequestInit` provided to this layer reaches each request
+ * (one provided where the request runs wins); with neither, the layer's client is {@link fetchClient}
+ * itself, so core runs each attempt on its promise send, in one suspension.
  *
  * @example
  * ```ts
@@ -519,7 +522,19 @@ export const fetchClient: HttpClient.HttpClient = makeClient({
  * @category layers
  */
 export const layerFetch: Layer.Layer<HttpClient.HttpClient | HonoursAttempt> = Layer.mergeAll(
-  // Like `FetchHttpClient.layer`: a `Fetch` or `RequestInit` provided to this layer reaches each request.
-  HttpClient.layerMergedContext(Effect.succeed(fetchClient)),
+  Layer.effect(HttpClient.HttpClient)(Effect.contextWith((context: Context.Context<never>) =>
+    Effect.succeed(
+      Context.getOrUndefined(context, FetchHttpClient.Fetch) === undefined &&
+        Context.getOrUndefined(context, FetchHttpClient.RequestInit) === undefined
+        // Nothing of the layer's to add (the adapters provide neither): the client itself, whose send core
+        // recognises. A client wrapped per request (below) has no send, and each attempt takes Effect steps.
+        ? fetchClient
+        // As `HttpClient.layerMergedContext` does: the layer's context under each request's.
+        : HttpClient.transformResponse(
+          fetchClient,
+          Effect.updateContext((input: Context.Context<never>) => Context.merge(context, input))
+        )
+    )
+  )),
   Layer.succeed(HonoursAttempt, true)
 )

@@ -90,6 +90,30 @@ describe("Transport.fetchClient", () => {
     }))
 })
 
+describe("Transport.layerFetch", () => {
+  it.effect("with nothing provided to it, its client is fetchClient itself (whose send core takes)", () =>
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient.pipe(Effect.provide(Transport.layerFetch))
+      assert.strictEqual(client, Transport.fetchClient)
+    }))
+
+  it.effect("a Fetch provided to the layer reaches its requests; one provided where a request runs wins", () =>
+    Effect.gen(function*() {
+      const built = memoryFetch(() => new Response("built"))
+      const running = memoryFetch(() => new Response("running"))
+      const client = yield* HttpClient.HttpClient.pipe(
+        Effect.provide(Transport.layerFetch.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, built.fetch))))
+      )
+      assert.notStrictEqual(client, Transport.fetchClient)
+      const first = yield* Effect.flatMap(client.get("http://127.0.0.1:1/x"), (response) => response.text)
+      const second = yield* Effect.flatMap(client.get("http://127.0.0.1:1/y"), (response) => response.text).pipe(
+        Effect.provideService(FetchHttpClient.Fetch, running.fetch)
+      )
+      assert.deepStrictEqual([first, second], ["built", "running"])
+      assert.deepStrictEqual([built.calls.length, running.calls.length], [1, 1])
+    }))
+})
+
 describe("AgentSessions on Transport.layerFetch", () => {
   it.effect("get works end to end, with a CurrentAttempt on each fetch", () =>
     Effect.gen(function*() {

@@ -70,9 +70,9 @@ const makeFromEnv = (
 
 /**
  * The service the handler keeps: over effect4-core's fetch client given as a value, not through
- * `Transport.layerFetch`. That layer (`HttpClient.layerMergedContext`) keeps the context it was built in
- * and merges it into every request the client sends: for a service kept across requests, the first
- * request's `ExecutionContext`, scheduler and closed layer scope. Given as a value, the client reads the
+ * `Transport.layerFetch`. When a `Fetch` or `RequestInit` is in the context that layer is built in, it
+ * keeps that context and merges it into every request the client sends: for a service kept across
+ * requests, the first request's `ExecutionContext`, scheduler and closed layer scope. Given as a value, the client reads the
  * `Fetch` and `RequestInit` of the request that calls it, and the service holds nothing of the request
  * that built it.
  */
