@@ -1,21 +1,24 @@
 /**
  * The Effect 4 line against the undici floor, by the method of `suite.ts`: the same fixed-body server in a
  * child process, warm-up, rounds in rotating order, and per request both the wall time and this process's CPU
- * (user + system: the client's own cost), each as a ratio to the floor of the same round. Standalone because
- * the main suite runs on Node 20 with Effect 3 as `effect`; Effect 4 comes in here as the `effect4` alias.
+ * (user + system: the client's own cost), each as a ratio to the floor of the same round; then the Workers
+ * handlers, lists of many IDs and the heap over many `get()` calls (`lists.ts`, shared with the suite).
+ * Standalone because the main suite imports Effect 3 as `effect`; Effect 4 comes in here as the `effect4` alias.
  * Node 24 runs it without a TypeScript loader (type stripping), as it runs the compiled packages: a loader
  * such as tsx wraps every function it compiles (`__name`), which costs the Effect code more than the floor.
  *
  *   node scripts/node24.mjs node --expose-gc bench/src/effect4.ts [--smoke]
  *   (or `pnpm --filter @lyzr-effect/bench bench:effect4`)
  *
- * Target (issue 13): `@lyzr-effect/effect4-node` `get()` at most 1.25x the floor at concurrency 1 and 64.
+ * Targets (issue 13): `@lyzr-effect/effect4-node` `get()` at most 1.25x the floor at concurrency 1 and 64;
+ * `list()` of 100k IDs at most 1.5x the floor (reading + `JSON.parse`), the heap flat.
  */
-import { AgentSessions } from "@lyzr-effect/effect4-core"
+import { AgentSessions, SessionIds } from "@lyzr-effect/effect4-core"
 import { NodeLyzr } from "@lyzr-effect/effect4-node"
-import { Effect, Layer, ManagedRuntime } from "effect4"
+import { Effect, Layer, ManagedRuntime, Schema } from "effect4"
 import * as Undici from "undici"
 import { agentId, apiKey, getPath, isSession, listIds, listPath, seedList, seedSession, sessionId } from "./fixtures.ts"
+import * as Lists from "./lists.ts"
 import { startServer } from "./server.ts"
 import * as WorkerHandlers from "./workerHandlers.ts"
 import * as Workers4 from "./workers4.ts"
@@ -24,6 +27,9 @@ const smoke = process.argv.includes("--smoke")
 const config = smoke
   ? { requests: { 1: 50, 64: 128 } as Record<number, number>, warmup: 100, rounds: 1 }
   : { requests: { 1: 2000, 64: 4000 } as Record<number, number>, warmup: 4000, rounds: 7 }
+const listConfig = smoke
+  ? { sizes: [100, 1_000], samples: 2, batchIds: 1_000, heap: [50, 200] }
+  : { sizes: [1_000, 100_000], samples: 7, batchIds: 100_000, heap: [1_000, 100_000] }
 const workersConfig = smoke ? { requests: 20, warmup: 20, rounds: 1 } : { requests: 1000, warmup: 2000, rounds: 7 }
 const concurrencies = [1, 64]
 
@@ -140,7 +146,11 @@ const median = (values: ReadonlyArray<number>): number => {
 
 const log = (line: string) => console.log(`[bench:effect4] ${line}`)
 
-const server = await startServer({ [getPath]: JSON.stringify(seedSession), [listPath]: JSON.stringify(seedList) })
+const server = await startServer({
+  [getPath]: JSON.stringify(seedSession),
+  [listPath]: JSON.stringify(seedList),
+  ...Lists.bigListBodies(listConfig.sizes)
+})
 const contenders = make(server.origin)
 try {
   log(
@@ -217,6 +227,39 @@ try {
     )
   } finally {
     for (const contender of workers) await contender.dispose()
+  }
+
+  // A list of many IDs (target: list() of 100k IDs at most 1.5x the floor), and the heap over many get() calls.
+  log("decoding lists")
+  // The live shape of 100k entries is ~11 MiB, over the default 8 MiB cap.
+  const big = ManagedRuntime.make(
+    Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: server.origin, maxResponseBytes: 64 * 1024 * 1024 }))
+  )
+  try {
+    const rows = await Lists.listRows({
+      origin: server.origin,
+      sizes: listConfig.sizes,
+      samples: listConfig.samples,
+      batchIds: listConfig.batchIds,
+      list: (agent) => big.runPromise(Effect.flatMap(AgentSessions, (s) => s.list(agent))),
+      schema: Schema.decodeUnknownResult(SessionIds)
+    })
+    console.log(`\n${Lists.listTable(rows, "effect4-node list()").join("\n")}\n`)
+  } finally {
+    await big.dispose()
+  }
+  log("heap")
+  if (!Lists.gc()) log("(no --expose-gc: heap readings include garbage)")
+  const heapRuntime = ManagedRuntime.make(Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: server.origin })))
+  try {
+    const get = Effect.flatMap(AgentSessions, (s) => s.get(agentId, sessionId))
+    const rows = await Lists.heapRows(
+      listConfig.heap,
+      (calls) => heapRuntime.runPromise(effectPool(calls, 64, get))
+    )
+    console.log(`\n${Lists.heapTable(rows).join("\n")}\n`)
+  } finally {
+    await heapRuntime.dispose()
   }
 } finally {
   for (const contender of contenders) await contender.dispose()

@@ -1,5 +1,6 @@
 /** The results as Markdown (for BENCHMARKS.md) and as a console table. */
 import * as Os from "node:os"
+import * as Lists from "./lists.ts"
 import type { Config, Results, Spread } from "./suite.ts"
 
 const us = (value: number) => value >= 100 ? value.toFixed(0) : value.toFixed(1)
@@ -62,32 +63,10 @@ export const markdown = (results: Results, config: Config, command: string): str
       "Over loopback: the floor (`undici.request` + text + `JSON.parse` + check) and `list()` on the same body."
   )
   lines.push("")
-  lines.push(
-    "| shape | IDs | body | JSON.parse | JSON.parse + Schema | floor (loopback) | NodeLyzr list() | list() × floor |"
-  )
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-  const ms = (value: number) => `${value.toFixed(value >= 10 ? 1 : 3)} ms`
-  for (const row of results.decode) {
-    lines.push(
-      `| ${row.shape} | ${row.ids.toLocaleString("en-US")} | ${(row.bytes / 1024).toFixed(0)} KiB | ` +
-        `${ms(row.parseMillis)} | ${ms(row.schemaMillis)} (${x(row.schemaMillis / row.parseMillis)}) | ` +
-        `${ms(row.floorMillis)} | ${ms(row.listMillis)} | **${x(row.ratio)}** |`
-    )
-  }
+  lines.push(...Lists.listTable(results.decode, "NodeLyzr list()"))
   lines.push("")
   lines.push("### Heap (heapUsed after a full GC, one NodeLyzr layer, concurrency 64)")
   lines.push("")
-  lines.push("| get() calls | heap used |")
-  lines.push("| ---: | ---: |")
-  for (const row of results.heap) lines.push(`| ${row.calls.toLocaleString("en-US")} | ${mib(row.heapUsedBytes)} |`)
-  const [first, last] = [results.heap[0], results.heap[results.heap.length - 1]]
-  if (first !== undefined && last !== undefined && last.calls > first.calls) {
-    const perCall = (last.heapUsedBytes - first.heapUsedBytes) / (last.calls - first.calls)
-    lines.push("")
-    lines.push(
-      `Growth: ${((last.heapUsedBytes - first.heapUsedBytes) / 1024).toFixed(0)} KiB over ` +
-        `${(last.calls - first.calls).toLocaleString("en-US")} calls (${perCall.toFixed(2)} bytes per call).`
-    )
-  }
+  lines.push(...Lists.heapTable(results.heap))
   return lines.join("\n")
 }

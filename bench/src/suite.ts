@@ -4,21 +4,10 @@
  */
 import { AgentSessions, SessionIds } from "@lyzr-effect/core"
 import { NodeLyzr } from "@lyzr-effect/node"
-import { Effect, Either, Layer, ManagedRuntime, Schema } from "effect"
-import * as Undici from "undici"
+import { Effect, Layer, ManagedRuntime, Schema } from "effect"
 import * as Contenders from "./contenders.ts"
-import {
-  agentId,
-  apiKey,
-  documentedList,
-  getPath,
-  listIds,
-  listPath,
-  liveList,
-  seedList,
-  seedSession,
-  sessionId
-} from "./fixtures.ts"
+import { agentId, apiKey, getPath, listPath, seedList, seedSession, sessionId } from "./fixtures.ts"
+import * as Lists from "./lists.ts"
 import { startServer } from "./server.ts"
 import * as WorkerHandlers from "./workerHandlers.ts"
 import * as Workers from "./workers.ts"
@@ -82,24 +71,10 @@ export interface RequestRow {
   readonly ratio: Spread
 }
 
-export interface DecodeRow {
-  readonly shape: "documented" | "live"
-  readonly ids: number
-  readonly bytes: number
-  /** In process: `JSON.parse` alone, and `JSON.parse` + the `SessionIds` schema (no fast path). */
-  readonly parseMillis: number
-  readonly schemaMillis: number
-  /** Over loopback: the floor (undici.request + text + JSON.parse + check) and NodeLyzr `list()`. */
-  readonly floorMillis: number
-  readonly listMillis: number
-  /** `list()` over the floor: what the client adds to reading and parsing the body. */
-  readonly ratio: number
-}
+/** A list body decoded (`lists.ts`): in process, and over loopback by the floor and NodeLyzr `list()`. */
+export type DecodeRow = Lists.ListRow
 
-export interface HeapRow {
-  readonly calls: number
-  readonly heapUsedBytes: number
-}
+export type HeapRow = Lists.HeapRow
 
 export interface WorkerRow {
   readonly name: string
@@ -125,14 +100,6 @@ const spread = (values: ReadonlyArray<number>): Spread => {
 
 /** Starts the fixed-body server in a child process (now in `server.ts`, shared with `effect4.ts`). */
 export { startServer } from "./server.ts"
-
-const gc = () => {
-  const collect = (globalThis as { gc?: () => void }).gc
-  if (collect === undefined) return false
-  collect()
-  collect()
-  return true
-}
 
 const time = async (f: () => Promise<void>): Promise<number> => {
   const start = performance.now()
@@ -214,107 +181,23 @@ const workerRounds = async (origin: string, config: Config, log: Log): Promise<R
   }
 }
 
-/** Median milliseconds of `f` over `samples` samples, each repeating it enough to last a few ms. */
-const measure = (f: () => unknown, samples: number): number => {
-  let reps = 1
-  for (;;) {
-    const start = performance.now()
-    for (let i = 0; i < reps; i++) f()
-    if (performance.now() - start > 5 || reps >= 1 << 16) break
-    reps *= 2
-  }
-  const values: Array<number> = []
-  for (let s = 0; s < samples; s++) {
-    const start = performance.now()
-    for (let i = 0; i < reps; i++) f()
-    values.push((performance.now() - start) / reps)
-  }
-  return spread(values).median
-}
-
-const bigListPath = (ids: number, shape: "documented" | "live") => `/v1/agent/agt_big_${shape}_${ids}/sessions`
-
-const bigListBodies = (config: Config): Record<string, string> => {
-  const bodies: Record<string, string> = {}
-  for (const ids of config.decodeSizes) {
-    bodies[bigListPath(ids, "documented")] = documentedList(ids)
-    bodies[bigListPath(ids, "live")] = liveList(ids)
-  }
-  return bodies
-}
-
-const medianOf = async (samples: number, f: () => Promise<unknown>): Promise<number> => {
-  const values: Array<number> = []
-  for (let s = 0; s < samples; s++) {
-    const start = performance.now()
-    await f()
-    values.push(performance.now() - start)
-  }
-  return spread(values).median
-}
-
-/**
- * A list body of `ids` IDs in both shapes: parsing alone and with the schema in process, then the
- * floor and NodeLyzr `list()` over loopback (interleaved, so drift hits both alike).
- */
+/** A list body of each size in both shapes (`lists.ts`), through NodeLyzr `list()`. */
 const decodeRows = async (origin: string, config: Config): Promise<ReadonlyArray<DecodeRow>> => {
-  const decodeIds = Schema.decodeUnknownEither(SessionIds)
-  const dispatcher = new Undici.Agent()
   // The live shape of 100k entries is ~11 MiB, over the default 8 MiB cap.
   const runtime = ManagedRuntime.make(
     Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: origin, maxResponseBytes: 64 * 1024 * 1024 }))
   )
   try {
-    const rows: Array<DecodeRow> = []
-    for (const ids of config.decodeSizes) {
-      for (const shape of ["documented", "live"] as const) {
-        const text = shape === "documented" ? documentedList(ids) : liveList(ids)
-        const check = decodeIds(JSON.parse(text))
-        if (Either.isLeft(check) || check.right.length !== ids) throw new Error(`bench: ${shape} list did not decode`)
-        const parseMillis = measure(() => JSON.parse(text), config.decodeSamples)
-        const schemaMillis = measure(() => decodeIds(JSON.parse(text)), config.decodeSamples)
-        const path = bigListPath(ids, shape)
-        const agent = `agt_big_${shape}_${ids}`
-        const floor = async () => {
-          const response = await dispatcher.request({ origin, path, method: "GET", headers: { "x-api-key": apiKey } })
-          const listed = listIds(JSON.parse(await response.body.text()))
-          if (listed?.length !== ids) throw new Error("bench: floor list")
-        }
-        const list = () =>
-          runtime.runPromise(Effect.flatMap(AgentSessions, (s) => s.list(agent))).then((listed) => {
-            if (listed.length !== ids) throw new Error("bench: list()")
-          })
-        // Small bodies are timed in batches so that each sample lasts a few milliseconds.
-        const batch = Math.max(1, Math.round(config.decodeBatchIds / ids))
-        const repeat = (f: () => Promise<void>) => async () => {
-          for (let i = 0; i < batch; i++) await f()
-        }
-        await repeat(floor)()
-        await repeat(list)()
-        const floorSamples: Array<number> = []
-        const listSamples: Array<number> = []
-        for (let s = 0; s < config.decodeSamples; s++) {
-          floorSamples.push((await medianOf(1, repeat(floor))) / batch)
-          listSamples.push((await medianOf(1, repeat(list))) / batch)
-        }
-        const floorMillis = spread(floorSamples).median
-        const listMillis = spread(listSamples).median
-        rows.push({
-          shape,
-          ids,
-          bytes: Buffer.byteLength(text),
-          parseMillis,
-          schemaMillis,
-          floorMillis,
-          listMillis,
-          ratio: listMillis / floorMillis
-        })
-      }
-    }
-    return rows
+    return await Lists.listRows({
+      origin,
+      sizes: config.decodeSizes,
+      samples: config.decodeSamples,
+      batchIds: config.decodeBatchIds,
+      list: (agent) => runtime.runPromise(Effect.flatMap(AgentSessions, (s) => s.list(agent))),
+      schema: Schema.decodeUnknownEither(SessionIds)
+    })
   } finally {
     await runtime.dispose()
-    await dispatcher.close()
   }
 }
 
@@ -323,17 +206,10 @@ const heapRows = async (origin: string, config: Config): Promise<ReadonlyArray<H
   const runtime = ManagedRuntime.make(Layer.orDie(NodeLyzr.layer({ apiKey, baseUrl: origin })))
   try {
     const get = Effect.flatMap(AgentSessions, (s) => s.get(agentId, sessionId))
-    const rows: Array<HeapRow> = []
-    let done = 0
-    for (const target of [config.heap.first, config.heap.second]) {
-      await runtime.runPromise(Contenders.effectPool(target - done, 64, get))
-      done = target
-      gc()
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      gc()
-      rows.push({ calls: done, heapUsedBytes: process.memoryUsage().heapUsed })
-    }
-    return rows
+    return await Lists.heapRows(
+      [config.heap.first, config.heap.second],
+      (calls) => runtime.runPromise(Contenders.effectPool(calls, 64, get))
+    )
   } finally {
     await runtime.dispose()
   }
@@ -343,7 +219,7 @@ export const run = async (config: Config, log: Log = () => {}): Promise<Results>
   const server = await startServer({
     [getPath]: JSON.stringify(seedSession),
     [listPath]: JSON.stringify(seedList),
-    ...bigListBodies(config)
+    ...Lists.bigListBodies(config.decodeSizes)
   })
   try {
     log(`server at ${server.origin}; ${config.rounds} rounds at concurrency ${config.concurrencies.join(", ")}`)
@@ -353,7 +229,7 @@ export const run = async (config: Config, log: Log = () => {}): Promise<Results>
     log("decoding lists")
     const decode = await decodeRows(server.origin, config)
     log("heap")
-    if (!gc()) log("(no --expose-gc: heap readings include garbage)")
+    if (!Lists.gc()) log("(no --expose-gc: heap readings include garbage)")
     const heap = await heapRows(server.origin, config)
     return { workers, requests, decode, heap }
   } finally {
