@@ -86,7 +86,7 @@ const send = (
       body,
       signal
     }, (cause, source) => {
-      if (cause !== null) return resolve({ _tag: "Failure", error: transportError(request, cause) })
+      if (cause) return resolve({ _tag: "Failure", error: transportError(request, cause) })
       const response = new UndiciResponse(request, url.href, source, attempt?.maxResponseBytes)
       if (attempt === undefined) {
         // An error after the body was abandoned must not become an uncaught exception.
