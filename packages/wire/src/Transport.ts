@@ -548,3 +548,77 @@ export class Deadline implements AbortEmitter {
     return this.removeListener(event, listener)
   }
 }
+
+/**
+ * One attempt's limits as both cores hand them to a client (their `Transport.Attempt`): the
+ * {@link Deadline}, whose abort is also {@link AttemptLimits.abort} (undici's `signal`), the body cap,
+ * and the `RequestInit` of the service's layer for fetch-based clients.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const limits = new Transport.AttemptLimits(30_000, 8 * 1024 * 1024, { redirect: "manual" })
+ * limits.abort === limits // true
+ * limits.end(true)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class AttemptLimits extends Deadline {
+  /**
+   * Bodies past this many bytes fail the attempt.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const limits = new Transport.AttemptLimits(30_000, 1024, {})
+   * limits.maxResponseBytes // 1024
+   * limits.end(true)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly maxResponseBytes: number
+  /**
+   * The `RequestInit` of the service's layer (with `redirect: "manual"`), for fetch-based clients.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const limits = new Transport.AttemptLimits(30_000, 1024, { redirect: "manual" })
+   * limits.requestInit.redirect // "manual"
+   * limits.end(true)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly requestInit: RequestInit
+
+  constructor(timeoutMillis: number, maxResponseBytes: number, requestInit: RequestInit) {
+    super(timeoutMillis)
+    this.maxResponseBytes = maxResponseBytes
+    this.requestInit = requestInit
+  }
+
+  /**
+   * The attempt's abort as an {@link AbortEmitter}: this object itself.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * const limits = new Transport.AttemptLimits(30_000, 1024, {})
+   * limits.abort.once("abort", () => console.log("aborted"))
+   * limits.end(false)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  get abort(): AbortEmitter {
+    return this
+  }
+}

@@ -488,3 +488,16 @@ describe("Transport.Deadline", () => {
     expect(removed).toBe(0)
   })
 })
+
+describe("Transport.AttemptLimits", () => {
+  it("is its own abort, and carries the body cap and the RequestInit it was given", () => {
+    const init: RequestInit = { redirect: "manual" }
+    const limits = new Transport.AttemptLimits(30_000, 1024, init)
+    let fired = 0
+    limits.abort.once("abort", () => fired++)
+    limits.end(false)
+    expect(limits.abort).toBe(limits)
+    expect([limits.maxResponseBytes, limits.requestInit]).toEqual([1024, init])
+    expect(fired).toBe(1)
+  })
+})

@@ -31,7 +31,6 @@ import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
 import { isAttemptClient, sendOf } from "./attemptClient.ts"
-import { AttemptState } from "./attemptState.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 import { ReadResponse } from "./readResponse.ts"
@@ -362,7 +361,7 @@ export const make = (
         })
 
       /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
-      const deadline = () => new AttemptState(maxBytes, requestInit, timeoutMillis)
+      const deadline = () => new Transport.AttemptLimits(timeoutMillis, maxBytes, requestInit)
 
       /** The value of a whole 2xx body, when it is JSON in the expected shape; `undefined` otherwise. */
       const decodedOk = <A>(

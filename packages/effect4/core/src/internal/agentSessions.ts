@@ -31,7 +31,6 @@ import type * as Errors from "../AgentSessionsError.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import * as CoreTransport from "../Transport.ts"
 import { sendOf } from "./attemptClient.ts"
-import { AttemptState } from "./attemptState.ts"
 import { fromRecord } from "./errors.ts"
 import * as fast from "./fastDecode.ts"
 
@@ -374,7 +373,7 @@ export const make = (
         })
 
       /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
-      const deadline = () => new AttemptState(maxBytes, requestInit, timeoutMillis)
+      const deadline = () => new Transport.AttemptLimits(timeoutMillis, maxBytes, requestInit)
 
       /**
        * One attempt on a client's promise `send` (Transport.makeClient): sent, read and decoded in a
