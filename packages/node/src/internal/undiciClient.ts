@@ -67,37 +67,39 @@ const send = (
   } catch (cause) {
     return Promise.resolve(failed("Encode", cause))
   }
-  return dispatcher.request({
-    method: request.method as Dispatcher.HttpMethod,
-    origin: url.origin,
-    path: url.pathname + url.search,
-    headers: request.headers,
-    body,
-    signal
-  }).then(
-    (source): Transport.Sent | Promise<Transport.Sent> => {
+  return new Promise((resolve) => {
+    // Undici's callback form: no promise of its own per request, and none between the response and its
+    // body. It calls back with an error for options it refuses too (it does not throw when given a callback).
+    dispatcher.request({
+      method: request.method as Dispatcher.HttpMethod,
+      origin: url.origin,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      body,
+      signal
+    }, (cause, source) => {
+      if (cause) return resolve(failed("Transport", cause))
       const response = new UndiciResponse(request, source, maxBytes)
       // Core's requests (a cap is set): a body whose declared length is within the cap is read before the
       // response is handed over, so the call resumes once instead of twice. Its failure (a reset, the
       // deadline) is kept for `text`, where core reads it as a failure of the body.
       if (maxBytes === undefined || !response.declaredWithin(maxBytes)) {
-        return { _tag: "Response", response, text: undefined }
+        return resolve({ _tag: "Response", response, text: undefined })
       }
-      return source.body.text().then(
-        (text): Transport.Sent => {
+      source.body.text().then(
+        (text) => {
           response.preread = true
           response.cachedText = Effect.succeed(text)
-          return { _tag: "Response", response, text }
+          resolve({ _tag: "Response", response, text })
         },
-        (cause): Transport.Sent => {
+        (cause: unknown) => {
           response.preread = true
           response.cachedText = Effect.fail(response.decodeError(cause))
-          return { _tag: "Response", response, text: undefined }
+          resolve({ _tag: "Response", response, text: undefined })
         }
       )
-    },
-    (cause) => failed("Transport", cause)
-  )
+    })
+  })
 }
 
 /** A send as an Effect, for requests outside core's attempts. */
