@@ -138,11 +138,7 @@ const make = (origin: string): ReadonlyArray<Contender> => {
   ]
 }
 
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
+const median = Lists.median
 
 const log = (line: string) => console.log(`[bench:effect4] ${line}`)
 

@@ -23,7 +23,8 @@ export const bigListBodies = (sizes: ReadonlyArray<number>): Record<string, stri
   return bodies
 }
 
-const median = (values: ReadonlyArray<number>): number => {
+/** The median of `values` (the mean of the middle two for an even count). */
+export const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
