@@ -363,6 +363,16 @@ export const make = (
       /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
       const deadline = () => new Transport.AttemptLimits(timeoutMillis, maxBytes, requestInit)
 
+      /** `effect` under the attempt's limits, which end (aborted unless it succeeded) when it exits. */
+      const underLimits = <A>(
+        effect: Effect.Effect<A, Errors.AgentSessionsError>,
+        span: Tracer.Span,
+        limits: Transport.AttemptLimits
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        underAttempt(effect, span, limits).pipe(
+          Effect.onExit((exit) => Effect.sync(() => limits.end(exit._tag === "Success")))
+        )
+
       /** The value of a whole 2xx body, when it is JSON in the expected shape; `undefined` otherwise. */
       const decodedOk = <A>(
         text: string,
@@ -398,13 +408,13 @@ export const make = (
         const request = HttpClientRequest.setUrl(template, url.href)
         const goOn = (sent: CoreTransport.Sent) =>
           rest((span) =>
-            underAttempt(
+            underLimits(
               sent._tag === "Failure"
                 ? requestFailed(sent.error, url, limits)
                 : responded(sent.response, url, 0, endpoint, decode, span, limits),
               span,
               limits
-            ).pipe(Effect.onExit((exit) => Effect.sync(() => limits.end(exit._tag === "Success"))))
+            )
           )
         return Effect.async<A, Errors.AgentSessionsError>((resume) => {
           send(request, url, limits, fiber).then(
@@ -444,9 +454,7 @@ export const make = (
         }
         if (honours) {
           const limits = deadline()
-          return underAttempt(request(url, 0, endpoint, decode, span, limits), span, limits).pipe(
-            Effect.onExit((exit) => Effect.sync(() => limits.end(exit._tag === "Success")))
-          )
+          return underLimits(request(url, 0, endpoint, decode, span, limits), span, limits)
         }
         return underAttempt(
           request(url, 0, endpoint, decode, span, undefined).pipe(

@@ -375,6 +375,20 @@ export const make = (
       /** An attempt's deadline and abort, ended (and aborted unless it succeeded) exactly once. */
       const deadline = () => new Transport.AttemptLimits(timeoutMillis, maxBytes, requestInit)
 
+      /** `effect` under the attempt's limits, which end (aborted unless it succeeded) when it exits. */
+      const underLimits = <A>(
+        effect: Effect.Effect<A, Errors.AgentSessionsError>,
+        span: Tracer.Span,
+        limits: Transport.AttemptLimits
+      ): Effect.Effect<A, Errors.AgentSessionsError> =>
+        Effect.onExit(
+          Effect.updateContext(effect, (context: Context.Context<never>) => withLimits(context, span, limits)),
+          (exit) => {
+            limits.end(exit._tag === "Success")
+            return Effect.void
+          }
+        )
+
       /**
        * One attempt on a client's promise `send` (Transport.makeClient): sent, read and decoded in a
        * single suspension. Anything but a decoded 2xx body goes on as an Effect, in `rest`, under the span
@@ -397,17 +411,12 @@ export const make = (
           const request = HttpClientRequest.setUrl(template, target.href)
           const goOn = (sent: CoreTransport.Sent) =>
             rest((span) =>
-              Effect.onExit(
-                Effect.updateContext(
-                  sent._tag === "Failure"
-                    ? requestFailed(sent.error, target, limits)
-                    : responded(sent.response, target, 0, endpoint, decode, span, limits),
-                  (context: Context.Context<never>) => withLimits(context, span, limits)
-                ),
-                (exit) => {
-                  limits.end(exit._tag === "Success")
-                  return Effect.void
-                }
+              underLimits(
+                sent._tag === "Failure"
+                  ? requestFailed(sent.error, target, limits)
+                  : responded(sent.response, target, 0, endpoint, decode, span, limits),
+                span,
+                limits
               )
             )
           return Effect.callback<A, Errors.AgentSessionsError>((resume) => {
@@ -450,16 +459,7 @@ export const make = (
         if (send !== undefined) return sendAttempt(send, target, endpoint, decode, span, (go) => go(span))
         if (honours) {
           const limits = deadline()
-          return Effect.onExit(
-            Effect.updateContext(
-              request(target, 0, endpoint, decode, span, limits),
-              (context: Context.Context<never>) => withLimits(context, span, limits)
-            ),
-            (exit) => {
-              limits.end(exit._tag === "Success")
-              return Effect.void
-            }
-          )
+          return underLimits(request(target, 0, endpoint, decode, span, limits), span, limits)
         }
         return request(target, 0, endpoint, decode, span, undefined).pipe(
           Effect.timeoutOrElse({
