@@ -24,9 +24,21 @@ import * as WorkerHandlers from "./workerHandlers.ts"
 import * as Workers4 from "./workers4.ts"
 
 const smoke = process.argv.includes("--smoke")
+/** `--rounds N`: more rounds of the loopback rows for a steadier median on a noisy host (default 7). */
+const roundsFlag = (): number => {
+  const at = process.argv.indexOf("--rounds")
+  if (at === -1) return 7
+  const rounds = Number(process.argv[at + 1])
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    console.error(`bench:effect4: --rounds takes a whole number of rounds, 1 or more (got ${process.argv[at + 1]})`)
+    process.exit(2)
+  }
+  return rounds
+}
+const rounds = roundsFlag()
 const config = smoke
   ? { requests: { 1: 50, 64: 128 } as Record<number, number>, warmup: 100, rounds: 1 }
-  : { requests: { 1: 2000, 64: 4000 } as Record<number, number>, warmup: 4000, rounds: 7 }
+  : { requests: { 1: 2000, 64: 4000 } as Record<number, number>, warmup: 4000, rounds }
 const listConfig = smoke
   ? { sizes: [100, 1_000], samples: 2, batchIds: 1_000, heap: [50, 200] }
   : { sizes: [1_000, 100_000], samples: 7, batchIds: 100_000, heap: [1_000, 100_000] }

@@ -32,4 +32,17 @@ describe("bench:effect4 smoke", () => {
     expect(heap).toHaveLength(2)
     expect(run.stdout).toMatch(/Growth: -?\d+ KiB over 150 calls/)
   })
+
+  it("refuses a --rounds that is not a whole number of 1 or more, naming the flag, before any work", {
+    timeout: 60_000
+  }, () => {
+    const run = spawnSync(
+      process.execPath,
+      ["scripts/node24.mjs", "node", "--expose-gc", "bench/src/effect4.ts", "--smoke", "--rounds", "0"],
+      { cwd: root, encoding: "utf8", timeout: 50_000 }
+    )
+    expect(run.status).toBe(2)
+    expect(run.stderr.trim()).toBe("bench:effect4: --rounds takes a whole number of rounds, 1 or more (got 0)")
+    expect(run.stdout).toBe("")
+  })
 })
