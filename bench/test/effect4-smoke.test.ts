@@ -12,15 +12,19 @@ const rowsOf = (output: string, name: string): Array<Array<string>> =>
 
 const ratio = (cell: string): number => Number(cell.replace(/[*x×]/g, ""))
 
+/** The script run with `--smoke` and `args`, on Node 24, as the package's `bench:effect4` runs it. */
+const runSmoke = (args: ReadonlyArray<string>, timeout: number) =>
+  spawnSync(
+    process.execPath,
+    ["scripts/node24.mjs", "node", "--expose-gc", "bench/src/effect4.ts", "--smoke", ...args],
+    { cwd: root, encoding: "utf8", timeout }
+  )
+
 // `pnpm --filter @lyzr-effect/bench bench:effect4` with tiny counts, on Node 24 as that command runs it, so that
 // it cannot rot: every row must produce a number. No timing is asserted.
 describe("bench:effect4 smoke", () => {
   it("every row of the Effect 4 script produces a finite number", { timeout: 120_000 }, () => {
-    const run = spawnSync(
-      process.execPath,
-      ["scripts/node24.mjs", "node", "--expose-gc", "bench/src/effect4.ts", "--smoke"],
-      { cwd: root, encoding: "utf8", timeout: 110_000 }
-    )
+    const run = runSmoke([], 110_000)
     expect(run.status, run.stderr).toBe(0)
     const gets = rowsOf(run.stdout, "effect4-node NodeLyzr get()")
     expect(gets.map((cells) => cells[1])).toEqual(["1", "64"])
@@ -36,11 +40,7 @@ describe("bench:effect4 smoke", () => {
   it("refuses a --rounds that is not a whole number of 1 or more, naming the flag, before any work", {
     timeout: 60_000
   }, () => {
-    const run = spawnSync(
-      process.execPath,
-      ["scripts/node24.mjs", "node", "--expose-gc", "bench/src/effect4.ts", "--smoke", "--rounds", "0"],
-      { cwd: root, encoding: "utf8", timeout: 50_000 }
-    )
+    const run = runSmoke(["--rounds", "0"], 50_000)
     expect(run.status).toBe(2)
     expect(run.stderr.trim()).toBe("bench:effect4: --rounds takes a whole number of rounds, 1 or more (got 0)")
     expect(run.stdout).toBe("")
