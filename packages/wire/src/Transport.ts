@@ -622,3 +622,105 @@ export class AttemptLimits extends Deadline {
     return this
   }
 }
+
+/**
+ * Where one request goes, as the core built it: the text that is sent (`href`), the same split into the
+ * `origin` and the `path` (with its query) that an HTTP/1.1 client takes, and the parsed `URL` only when
+ * something asks for it (a message, a redirect, a client that wants one). The service builds one from its
+ * base URL and an endpoint's path without parsing: `new URL` once per attempt costs several microseconds
+ * of a loopback call.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@lyzr-effect/wire"
+ *
+ * const target = new Transport.Target("https://agent-prod.studio.lyzr.ai", "/v1/agent/agt_1/sessions")
+ * target.href // "https://agent-prod.studio.lyzr.ai/v1/agent/agt_1/sessions"
+ * target.url.hostname // "agent-prod.studio.lyzr.ai"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Target {
+  /**
+   * The origin, as `URL#origin` gives it (`https://host` or `http://host:port`).
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * new Transport.Target("http://127.0.0.1:8080", "/v1/agent/agt_1/sessions").origin // "http://127.0.0.1:8080"
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly origin: string
+  /**
+   * The path and query, starting with `/`.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * new Transport.Target("http://127.0.0.1:8080", "/v1/agent/agt_1/sessions").path // "/v1/agent/agt_1/sessions"
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly path: string
+  /**
+   * The whole URL: `origin` followed by `path`.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * new Transport.Target("http://127.0.0.1:8080", "/x").href // "http://127.0.0.1:8080/x"
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly href: string
+  private parsed: URL | undefined
+
+  /** `origin` must be a URL's `origin` and `path` start with `/`; `parsed`, when given, is their URL. */
+  constructor(origin: string, path: string, parsed?: URL) {
+    this.origin = origin
+    this.path = path
+    this.href = origin + path
+    this.parsed = parsed
+  }
+
+  /**
+   * The target of a parsed URL (its fragment, never sent, is dropped; so is any userinfo).
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * Transport.Target.fromUrl(new URL("http://127.0.0.1:8080/a?b=1#c")).path // "/a?b=1"
+   * ```
+   *
+   * @since 0.1.0
+   */
+  static fromUrl(url: URL): Target {
+    return new Target(url.origin, url.pathname + url.search, url)
+  }
+
+  /**
+   * The URL, parsed from `href` on first use.
+   *
+   * @example
+   * ```ts
+   * import { Transport } from "@lyzr-effect/wire"
+   *
+   * new Transport.Target("http://127.0.0.1:8080", "/x").url.port // "8080"
+   * ```
+   *
+   * @since 0.1.0
+   */
+  get url(): URL {
+    return this.parsed ??= new URL(this.href)
+  }
+}

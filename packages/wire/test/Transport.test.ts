@@ -501,3 +501,33 @@ describe("Transport.AttemptLimits", () => {
     expect(fired).toBe(1)
   })
 })
+
+describe("Transport.Target", () => {
+  it("an origin and a path, joined, parse back to that origin and path (so the split a client sends is the URL's)", () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (text) => {
+        const url = new URL(text)
+        const target = new Transport.Target(url.origin, url.pathname + url.search)
+        expect([target.url.origin, target.url.pathname + target.url.search]).toEqual([target.origin, target.path])
+        expect(target.href).toBe(target.url.href)
+      })
+    )
+  })
+
+  it("parses its URL only when read, once", () => {
+    const target = new Transport.Target("http://127.0.0.1:8080", "/v1/agent/agt_1/sessions")
+    expect(target.url).toBe(target.url)
+    expect(target.url.port).toBe("8080")
+  })
+
+  it("from a parsed URL keeps that URL and drops the fragment, which is never sent", () => {
+    const url = new URL("http://127.0.0.1:8080/v1/agent/agt_1/sessions?page=2#top")
+    const target = Transport.Target.fromUrl(url)
+    expect([target.origin, target.path, target.href]).toEqual([
+      "http://127.0.0.1:8080",
+      "/v1/agent/agt_1/sessions?page=2",
+      "http://127.0.0.1:8080/v1/agent/agt_1/sessions?page=2"
+    ])
+    expect(target.url).toBe(url)
+  })
+})

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Transport as WireTransport } from "@lyzr-effect/wire"
+import { Transport as WireTransport } from "@lyzr-effect/wire"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
@@ -88,6 +88,23 @@ export interface Attempt {
  * @category models
  */
 export type AbortEmitter = WireTransport.AbortEmitter
+
+/**
+ * Where a request of core's attempt goes: `href` (the text sent), the same as `origin` and `path` (with
+ * the query) for an HTTP/1.1 client, and `url`, parsed from `href` only when read. Core builds each one
+ * from its base URL without parsing (the wire's `Transport.Target`).
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@lyzr-effect/effect4-core"
+ *
+ * const describe = (target: Transport.Target) => `${target.origin} ${target.path}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = WireTransport.Target
 
 /**
  * How a client's {@link makeClient} `send` ends: the response (with its body's text when the body was
@@ -269,7 +286,7 @@ const capped = (response: Response, maxBytes: number): Response => {
  */
 export type AttemptSend = (
   request: HttpClientRequest.HttpClientRequest,
-  url: URL,
+  target: Target,
   attempt: Attempt,
   fiber: Fiber.Fiber<unknown, unknown>
 ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
@@ -284,8 +301,8 @@ export type AttemptSend = (
  * import type { Transport } from "@lyzr-effect/effect4-core"
  * import { HttpClientError, HttpClientResponse } from "effect/http"
  *
- * const send: Transport.PromiseSend = (request, url, attempt) =>
- *   fetch(url, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
+ * const send: Transport.PromiseSend = (request, target, attempt) =>
+ *   fetch(target.href, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
  *     (response): Transport.Sent => ({
  *       _tag: "Response",
  *       response: HttpClientResponse.fromWeb(request, response),
@@ -303,7 +320,7 @@ export type AttemptSend = (
  */
 export type PromiseSend = (
   request: HttpClientRequest.HttpClientRequest,
-  url: URL,
+  target: Target,
   attempt: Attempt,
   fiber: Fiber.Fiber<unknown, unknown>
 ) => Promise<Sent>
@@ -320,8 +337,8 @@ const suspendOn = (request: HttpClientRequest.HttpClientRequest, send: () => Pro
     )
   })
 
-const fromPromise = (send: PromiseSend): AttemptSend => (request, url, attempt, fiber) =>
-  suspendOn(request, () => send(request, url, attempt, fiber))
+const fromPromise = (send: PromiseSend): AttemptSend => (request, target, attempt, fiber) =>
+  suspendOn(request, () => send(request, target, attempt, fiber))
 
 /**
  * An `HttpClient` with a short path for core's requests, as in the Effect 3 line: a request executed
@@ -338,7 +355,7 @@ const fromPromise = (send: PromiseSend): AttemptSend => (request, url, attempt, 
  * import { Effect } from "effect"
  * import { HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
  *
- * const send = (request: Parameters<Parameters<typeof HttpClient.make>[0]>[0], url: URL, signal: AbortSignal) =>
+ * const send = (request: Parameters<Parameters<typeof HttpClient.make>[0]>[0], url: URL | string, signal: AbortSignal) =>
  *   Effect.tryPromise({
  *     try: () => fetch(url, { headers: request.headers, redirect: "manual", signal }),
  *     catch: (cause) =>
@@ -346,14 +363,14 @@ const fromPromise = (send: PromiseSend): AttemptSend => (request, url, attempt, 
  *   }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
  *
  * const client = Transport.makeClient({
- *   attempt: (request, url, attempt) => send(request, url, attempt.signal),
+ *   attempt: (request, target, attempt) => send(request, target.href, attempt.signal),
  *   otherwise: HttpClient.make((request, url, signal) => send(request, url, signal))
  * })
  *
  * // The same short path as a promise that never rejects: core runs each attempt in one suspension.
  * const direct = Transport.makeClient({
- *   send: (request, url, attempt) =>
- *     fetch(url, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
+ *   send: (request, target, attempt) =>
+ *     fetch(target.href, { headers: request.headers, redirect: "manual", signal: attempt.signal }).then(
  *       (response): Transport.Sent => ({
  *         _tag: "Response",
  *         response: HttpClientResponse.fromWeb(request, response),
@@ -401,7 +418,7 @@ export const makeClient = (
               // `otherwise` reports the URL as Effect's clients do.
               return otherwise.execute(request)
             }
-            return send(request, url, attempt, fiber as Fiber.Fiber<unknown, unknown>)
+            return send(request, WireTransport.Target.fromUrl(url), attempt, fiber as Fiber.Fiber<unknown, unknown>)
           })),
       Effect.succeed as HttpClient.HttpClient.Preprocess<HttpClientError.HttpClientError, never>
     ),
@@ -416,7 +433,7 @@ export const makeClient = (
  */
 const sendFetch = (
   request: HttpClientRequest.HttpClientRequest,
-  url: URL,
+  href: string,
   fiber: Fiber.Fiber<unknown, unknown>,
   signal: AbortSignal,
   maxBytes: number | undefined,
@@ -428,7 +445,7 @@ const sendFetch = (
   const failed = (cause: unknown): Sent => ({ _tag: "Failure", error: transportError(request, cause) })
   let sent: Promise<Response>
   try {
-    sent = fetch(url, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal })
+    sent = fetch(href, { ...init, method: request.method, headers: request.headers, redirect: "manual", signal })
   } catch (cause) {
     return Promise.resolve(failed(cause))
   }
@@ -438,16 +455,16 @@ const sendFetch = (
         return { _tag: "Response", response: HttpClientResponse.fromWeb(request, response), text: undefined }
       }
       if (preread && response.body !== null && declaredWithin(response, maxBytes)) {
-        const href = response.url === "" ? url.href : response.url.split("#")[0]!
+        const url = response.url === "" ? href : response.url.split("#")[0]!
         return response.text().then(
           (text): Sent => ({
             _tag: "Response",
-            response: new ReadResponse(request, href, response, { _tag: "Text", text }),
+            response: new ReadResponse(request, url, response, { _tag: "Text", text }),
             text
           }),
           (cause): Sent => ({
             _tag: "Response",
-            response: new ReadResponse(request, href, response, { _tag: "Failed", cause }),
+            response: new ReadResponse(request, url, response, { _tag: "Failed", cause }),
             text: undefined
           })
         )
@@ -483,8 +500,8 @@ const sendFetch = (
  * @category constructors
  */
 export const fetchClient: HttpClient.HttpClient = makeClient({
-  send: (request, url, attempt, fiber) =>
-    sendFetch(request, url, fiber, attempt.signal, attempt.maxResponseBytes, attempt.requestInit, true),
+  send: (request, target, attempt, fiber) =>
+    sendFetch(request, target.href, fiber, attempt.signal, attempt.maxResponseBytes, attempt.requestInit, true),
   // Any other request: Effect's `HttpClient.make`; under an attempt (with the client span on) it still
   // takes the attempt's signal and cap.
   otherwise: HttpClient.make((request, url, signal, fiber) => {
@@ -492,7 +509,7 @@ export const fetchClient: HttpClient.HttpClient = makeClient({
     return suspendOn(request, () =>
       sendFetch(
         request,
-        url,
+        url.href,
         fiber as Fiber.Fiber<unknown, unknown>,
         attempt?.signal ?? signal,
         attempt?.maxResponseBytes,

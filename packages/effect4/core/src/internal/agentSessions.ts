@@ -116,17 +116,8 @@ const decodeIds = (json: unknown): Decoded<ReadonlyArray<string>> => {
 const textDecoder = () => new TextDecoder("utf-8", { fatal: false })
 
 /** A request's URL: the text is what is sent; the parsed `URL` is built only when a message or a redirect needs it. */
-class Target {
-  readonly href: string
-  private parsed: URL | undefined
-  constructor(href: string, parsed?: URL) {
-    this.href = href
-    this.parsed = parsed
-  }
-  get url(): URL {
-    return this.parsed ??= new URL(this.href)
-  }
-}
+const Target = Transport.Target
+type Target = Transport.Target
 
 /** What an attempt's abort tells: whether it fired (within an attempt, only the deadline fires it). */
 type Aborted = { readonly aborted: boolean } | undefined
@@ -172,7 +163,7 @@ export const make = (
       const redactor = Redaction.make(key)
       const baseOrigin = base.origin
       // "" for a bare origin; never ends in "/", so joined paths cannot start with "//".
-      const prefix = baseOrigin + base.pathname.replace(/\/+$/, "")
+      const basePath = base.pathname.replace(/\/+$/, "")
 
       // A client that takes the deadline and the cap from context lets the service skip its own timeout fiber.
       const honours = Option.isSome(yield* Effect.serviceOption(CoreTransport.HonoursAttempt))
@@ -344,7 +335,7 @@ export const make = (
           if (!(next instanceof URL)) return Effect.andThen(discard(response), fail(next))
           return Effect.andThen(
             discard(response),
-            request(new Target(next.href, next), redirects + 1, endpoint, decode, span, signal)
+            request(Target.fromUrl(next), redirects + 1, endpoint, decode, span, signal)
           )
         }
         return Effect.flatMap(readBody(response, target, signal), (text) =>
@@ -420,7 +411,7 @@ export const make = (
               )
             )
           return Effect.callback<A, Errors.AgentSessionsError>((resume) => {
-            send(request, target.url, limits, fiber).then(
+            send(request, target, limits, fiber).then(
               (sent) => {
                 if (sent._tag === "Response" && sent.text !== undefined) {
                   const status = sent.response.status
@@ -529,7 +520,7 @@ export const make = (
             }, noStackTrace)
           )
         }
-        const target = new Target(prefix + path)
+        const target = new Target(baseOrigin, basePath + path)
         // The span's options are built only when a span is made (not on an untraced call that succeeds).
         const spanned = (first: (span: Tracer.Span) => Effect.Effect<A, Errors.AgentSessionsError>) =>
           Effect.useSpan(

@@ -70,7 +70,7 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest) =>
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
-  url: URL,
+  target: Transport.Target | URL,
   signal: AbortSignal | Transport.AbortEmitter,
   attempt: Transport.Attempt | undefined
 ): Promise<Transport.Sent> => {
@@ -80,14 +80,14 @@ const send = (
     // Undici calls back with an error for options it refuses too (it does not throw when given a callback).
     dispatcher.request({
       method: request.method as Dispatcher.HttpMethod,
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin: target.origin,
+      path: target instanceof URL ? target.pathname + target.search : target.path,
       headers: request.headers,
       body,
       signal
     }, (cause, source) => {
       if (cause) return resolve({ _tag: "Failure", error: transportError(request, cause) })
-      const response = new UndiciResponse(request, url.href, source, attempt?.maxResponseBytes)
+      const response = new UndiciResponse(request, target.href, source, attempt?.maxResponseBytes)
       if (attempt === undefined) {
         // An error after the body was abandoned must not become an uncaught exception.
         source.body.on("error", noop)
@@ -123,7 +123,7 @@ const suspendOn = (sent: () => Promise<Transport.Sent>) =>
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   Transport.makeClient({
     // The attempt's abort as an EventEmitter where the service gives one: undici listens to it for nothing.
-    send: (request, url, attempt) => send(dispatcher, request, url, attempt.abort ?? attempt.signal, attempt),
+    send: (request, target, attempt) => send(dispatcher, request, target, attempt.abort ?? attempt.signal, attempt),
     otherwise: HttpClient.make((request, url, signal, fiber) => {
       const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
       return suspendOn(() =>
