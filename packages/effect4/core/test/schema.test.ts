@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Decode } from "@lyzr-effect/wire"
-import { DateTime, Equal, Result, Schema } from "effect"
+import { DateTime, Equal, Hash, Result, Schema } from "effect"
 import { AgentSession, JsonValue, Rfc3339DateTime, SessionIds, Timestamp } from "../src/index.ts"
 import * as fast from "../src/internal/fastDecode.ts"
 import { seedSession } from "./support.ts"
@@ -30,6 +30,31 @@ describe("AgentSession", () => {
   it("the fast path gives what the schema gives for the seed's session", () => {
     agree(seedSession)
     assert.isDefined(fast.session(seedSession))
+  })
+
+  it("the fast path's created_at is a DateTime.Utc as Effect makes one: equal, same hash, keys, parts and text", () => {
+    for (const millis of [0, 1705314600000, -62135596800000, 253402300799999]) {
+      const ours = fast.utc(millis)
+      const effects = DateTime.makeUnsafe(millis)
+      assert.isTrue(DateTime.isDateTime(ours) && DateTime.isUtc(ours))
+      assert.isTrue(Equal.equals(ours, effects))
+      assert.strictEqual(Hash.hash(ours), Hash.hash(effects))
+      assert.deepStrictEqual(Object.keys(ours), Object.keys(effects))
+      assert.deepStrictEqual(DateTime.toPartsUtc(ours), DateTime.toPartsUtc(effects))
+      // Taken apart once, the cached parts stay out of the value's own enumerable keys, as Effect's do.
+      assert.deepStrictEqual(Object.keys(ours), Object.keys(effects))
+      assert.strictEqual(DateTime.toPartsUtc(ours), DateTime.toPartsUtc(ours))
+      assert.deepStrictEqual(
+        [String(ours), JSON.stringify(ours), DateTime.formatIso(ours), DateTime.toEpochMillis(ours)],
+        [String(effects), JSON.stringify(effects), DateTime.formatIso(effects), millis]
+      )
+      assert.isTrue(
+        Equal.equals(
+          DateTime.setZone(ours, DateTime.zoneMakeOffset(3_600_000)),
+          DateTime.setZone(effects, DateTime.zoneMakeOffset(3_600_000))
+        )
+      )
+    }
   })
 
   it("null or absent description and metadata read as absent and {} on both paths", () => {
