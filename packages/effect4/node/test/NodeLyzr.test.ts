@@ -136,6 +136,42 @@ describe("NodeLyzr.layer over loopback", () => {
       assert.include(error.message, "declares 10000 bytes")
     }))
 
+  it.live("a chunked body with no length stops at the cap: UnexpectedResponse, the rest unread", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        for (let i = 0; i < 20; i++) res.write(" ".repeat(500))
+        res.end("{}")
+      })
+      const error = yield* Effect.flip(call(server.url, list, { maxResponseBytes: 1000 }))
+      assert.strictEqual(error._tag, "UnexpectedResponse")
+      assert.include(error.message, "passed the 1000-byte cap (maxResponseBytes); reading stopped")
+    }))
+
+  it.live("a body in many chunks is read whole, and a leading UTF-8 BOM is dropped as body.text() drops it", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify({ ...seedSession, description: "é".repeat(3000) })
+      const server = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])
+        // Cut inside a two-byte character too: the text is decoded from the whole body.
+        for (let at = 0; at < bytes.length; at += 999) res.write(bytes.subarray(at, at + 999))
+        res.end()
+      })
+      const result = yield* call(server.url, get)
+      assert.strictEqual(result.description, "é".repeat(3000))
+    }))
+
+  it.live("an informational 103 before the answer is passed over: the 200 that follows is the result", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => {
+        res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" })
+        sendJson(res, 200, seedSession)
+      })
+      const result = yield* call(server.url, get)
+      assert.strictEqual(result.id, session)
+    }))
+
   it.live("a server that never answers: RequestTimeout at the deadline, and the socket is given up", () =>
     Effect.gen(function*() {
       const server = yield* serve(() => {})

@@ -1,6 +1,7 @@
 /**
- * A lean Effect 4 `HttpClient` on `undici`'s `Dispatcher.request`: headers converted once, bodies read with
- * undici's own consumers, and the attempt's limits honoured. `Transport.CurrentAttempt` in the fiber's
+ * A lean Effect 4 `HttpClient` on `undici`: the service's attempts on undici's handler API
+ * (`Dispatcher.dispatch`, the body gathered as it arrives), any other request on `Dispatcher.request` with
+ * its body read by undici's own consumers; headers converted once, and the attempt's limits honoured. `Transport.CurrentAttempt` in the fiber's
  * context brings the deadline (its signal aborts the request and the body) and the body cap (a body past
  * it is cut with `Transport.BodyTooLarge`); the layer says so with `Transport.HonoursAttempt`, and the
  * service then runs no timeout fiber and no byte counting of its own.
@@ -62,41 +63,172 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest) =>
     })
   })
 
+/** The attempt's abort, listened to for the one request: `stop` removes the listener. */
+const onAbort = (attempt: Transport.Attempt, listener: () => void): () => void => {
+  const emitter = attempt.abort
+  if (emitter !== undefined) {
+    emitter.once("abort", listener)
+    return () => emitter.removeListener("abort", listener)
+  }
+  const signal = attempt.signal
+  signal.addEventListener("abort", listener, { once: true })
+  return () => signal.removeEventListener("abort", listener)
+}
+
+const utf8Bom = (bytes: Buffer) => bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+
 /**
- * One request through the dispatcher, as a promise that never rejects; within an attempt the body is read
- * before the response is handed over, and its text is handed over with it. Undici's callback form: no
- * promise of its own per request, and none between the response and its body.
+ * One request of core's attempt, on undici's handler API (`Dispatcher.dispatch`): the body is gathered
+ * as it arrives, under the cap, and handed over whole with its text (UTF-8, a leading BOM dropped, as
+ * `body.text()` does). No body stream, no `AsyncResource` and no signal listener of undici's per request:
+ * the attempt's abort goes straight to the request's controller. Resolves once, never rejects: with the
+ * response (its body read, or the failure that cut it), or with the failure of the request.
+ */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined
+  private statusCode = 0
+  private headers: Source["headers"] | undefined
+  private readonly chunks: Array<Buffer> = []
+  private total = 0
+  private done = false
+  private readonly stop: () => void
+  private readonly request: HttpClientRequest.HttpClientRequest
+  private readonly href: string
+  private readonly attempt: Transport.Attempt
+  private readonly resolve: (sent: Transport.Sent) => void
+
+  constructor(
+    request: HttpClientRequest.HttpClientRequest,
+    href: string,
+    attempt: Transport.Attempt,
+    resolve: (sent: Transport.Sent) => void
+  ) {
+    this.request = request
+    this.href = href
+    this.attempt = attempt
+    this.resolve = resolve
+    this.stop = onAbort(attempt, () => this.abort(abortReason(attempt)))
+  }
+
+  private abort(reason: unknown) {
+    if (this.done) return
+    if (this.controller !== undefined) this.controller.abort(reason as Error)
+    else this.onResponseError(undefined, reason as Error)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.attempt.signal.aborted || this.attempt.abort?.aborted === true) {
+      controller.abort(abortReason(this.attempt) as Error)
+    }
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Source["headers"]
+  ): void {
+    // 1xx: informational, the response proper follows.
+    if (statusCode < 200) return
+    this.statusCode = statusCode
+    this.headers = headers
+    // A declared length past the cap: nothing is read (core reports the declared length).
+    const declared = Number(headers["content-length"] ?? Number.NaN)
+    if (declared > this.attempt.maxResponseBytes) {
+      controller.abort(new Transport.BodyTooLarge(this.attempt.maxResponseBytes))
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.total += chunk.length
+    if (this.total > this.attempt.maxResponseBytes) {
+      controller.abort(new Transport.BodyTooLarge(this.attempt.maxResponseBytes))
+    } else this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return
+    const chunks = this.chunks
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.total)
+    const text = bytes.toString("utf8", utf8Bom(bytes) ? 3 : 0)
+    this.finish(new UndiciResponse(this.request, this.href, this.source(), { text, bytes }), text)
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.done) return
+    if (this.headers === undefined) {
+      this.done = true
+      this.stop()
+      return this.resolve({ _tag: "Failure", error: transportError(this.request, error) })
+    }
+    // Failed while reading the body (a reset, the deadline, the cap): kept for `text`.
+    this.finish(new UndiciResponse(this.request, this.href, this.source(), { cause: error }), undefined)
+  }
+
+  private source(): Source {
+    return { statusCode: this.statusCode, headers: this.headers ?? {}, body: undefined }
+  }
+
+  private finish(response: UndiciResponse, text: string | undefined) {
+    this.done = true
+    this.stop()
+    this.resolve({ _tag: "Response", response, text })
+  }
+}
+
+/** Why an aborted attempt ended: its emitter's or its signal's reason. */
+const abortReason = (attempt: Transport.Attempt): unknown => attempt.abort?.reason ?? attempt.signal.reason
+
+/** Undici's options for a request, or its failure when its body is one this client does not send. */
+const optionsOf = (
+  request: HttpClientRequest.HttpClientRequest,
+  target: Transport.Target | URL
+): Dispatcher.DispatchOptions | Transport.Sent => {
+  const body = toBody(request.body)
+  if (body === undefined) return { _tag: "Failure", error: encodeError(request) }
+  return {
+    method: request.method as Dispatcher.HttpMethod,
+    origin: target.origin,
+    path: target instanceof URL ? target.pathname + target.search : target.path,
+    headers: request.headers,
+    body
+  }
+}
+
+/** One request of core's attempt, as a promise that never rejects (see {@link AttemptHandler}). */
+const sendAttempt = (
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  target: Transport.Target | URL,
+  attempt: Transport.Attempt
+): Promise<Transport.Sent> => {
+  const options = optionsOf(request, target)
+  if ("_tag" in options) return Promise.resolve(options)
+  // Undici reports options it refuses to the handler's `onResponseError` (dispatch does not throw).
+  return new Promise((resolve) =>
+    dispatcher.dispatch(options, new AttemptHandler(request, target.href, attempt, resolve))
+  )
+}
+
+/**
+ * One request outside core's attempts, through undici's callback form, as a promise that never rejects:
+ * the response with its body unread.
  */
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
-  target: Transport.Target | URL,
-  signal: AbortSignal | Transport.AbortEmitter,
-  attempt: Transport.Attempt | undefined
+  url: URL,
+  signal: AbortSignal
 ): Promise<Transport.Sent> => {
-  const body = toBody(request.body)
-  if (body === undefined) return Promise.resolve({ _tag: "Failure", error: encodeError(request) })
+  const options = optionsOf(request, url)
+  if ("_tag" in options) return Promise.resolve(options)
   return new Promise((resolve) => {
     // Undici calls back with an error for options it refuses too (it does not throw when given a callback).
-    dispatcher.request({
-      method: request.method as Dispatcher.HttpMethod,
-      origin: target.origin,
-      path: target instanceof URL ? target.pathname + target.search : target.path,
-      headers: request.headers,
-      body,
-      signal
-    }, (cause, source) => {
+    dispatcher.request({ ...options, signal }, (cause, source) => {
       if (cause) return resolve({ _tag: "Failure", error: transportError(request, cause) })
-      const response = new UndiciResponse(request, target.href, source, attempt?.maxResponseBytes)
-      if (attempt === undefined) {
-        // An error after the body was abandoned must not become an uncaught exception.
-        source.body.on("error", noop)
-        return resolve({ _tag: "Response", response, text: undefined })
-      }
-      // The service reads every body it gets, under the cap: reading it here hands the response over with
-      // it, which saves the fiber a second suspension (and the read's own error handler stands in for the
-      // listener above). A failed read (a reset, the deadline) is kept for `text`, as a failure of the body.
-      response.prefetch((text) => resolve({ _tag: "Response", response, text }))
+      // An error after the body was abandoned must not become an uncaught exception.
+      source.body.on("error", noop)
+      resolve({ _tag: "Response", response: new UndiciResponse(request, url.href, source, undefined), text: undefined })
     })
   })
 }
@@ -115,19 +247,19 @@ const suspendOn = (sent: () => Promise<Transport.Sent>) =>
  * Every request goes through Effect's `HttpClient.make` (the client span, trace propagation, abort on
  * interruption, an unread body given up once its response is collected) except the service's own:
  * `Transport.makeClient`'s promise `send` takes them directly, as the attempt already provides what
- * `HttpClient.make` would add. Its signal aborts on the deadline, on interruption and on failure, and the
- * body is read at once and handed over as text, so the service runs the whole attempt in one suspension
- * with neither a per-request `AbortController` and `FinalizationRegistry` entry nor an Effect step between
- * sending and the decoded value: measured by bench/src/effect4.ts.
+ * `HttpClient.make` would add. Its abort (on the deadline, on interruption and on failure) goes to the
+ * request's controller, and the body is gathered under the cap and handed over with its text, so the
+ * service runs the whole attempt in one suspension with neither a per-request `AbortController` and
+ * `FinalizationRegistry` entry, nor undici's body stream, nor an Effect step between sending and the
+ * decoded value: measured by bench/src/effect4.ts.
  */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   Transport.makeClient({
-    // The attempt's abort as an EventEmitter where the service gives one: undici listens to it for nothing.
-    send: (request, target, attempt) => send(dispatcher, request, target, attempt.abort ?? attempt.signal, attempt),
+    send: (request, target, attempt) => sendAttempt(dispatcher, request, target, attempt),
     otherwise: HttpClient.make((request, url, signal, fiber) => {
       const attempt = Context.getOrUndefined(fiber.context, Transport.CurrentAttempt)
       return suspendOn(() =>
-        send(dispatcher, request, url, attempt === undefined ? signal : attempt.abort ?? attempt.signal, attempt)
+        attempt === undefined ? send(dispatcher, request, url, signal) : sendAttempt(dispatcher, request, url, attempt)
       )
     })
   })
@@ -149,22 +281,15 @@ const noop = () => {}
 const toArrayBuffer = (bytes: Buffer): ArrayBuffer =>
   bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
 
-type Source = Dispatcher.ResponseData
-type Body = Source["body"]
+/** A response's status and headers, and its body as a stream when it was not read ahead. */
+interface Source {
+  readonly statusCode: number
+  readonly headers: Dispatcher.ResponseData["headers"]
+  readonly body: Dispatcher.ResponseData["body"] | undefined
+}
 
-/** The body as bytes, cut with `BodyTooLarge` as soon as it passes `maxBytes`. */
-const readCapped = (body: Body, maxBytes: number): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    let total = 0
-    body.on("data", (chunk: Buffer) => {
-      total += chunk.length
-      if (total > maxBytes) body.destroy(new Transport.BodyTooLarge(maxBytes))
-      else chunks.push(chunk)
-    })
-    body.on("end", () => resolve(Buffer.concat(chunks, total)))
-    body.on("error", reject)
-  })
+/** A body read ahead: its bytes and their text, or why it could not be read. */
+type Read = { readonly text: string; readonly bytes: Buffer } | { readonly cause: unknown }
 
 class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId] = HttpIncomingMessage.TypeId
@@ -172,21 +297,20 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   readonly request: HttpClientRequest.HttpClientRequest
   readonly url: string
   readonly source: Source
-  /** The cap to enforce while reading, or `undefined` when none is needed (none asked, or a length under it). */
-  private readonly cap: number | undefined
+  /** The body read ahead (core's attempts), or `undefined` while `source.body` streams it. */
+  private readonly read: Read | undefined
 
   constructor(
     request: HttpClientRequest.HttpClientRequest,
     url: string,
     source: Source,
-    maxBytes: number | undefined
+    read: Read | undefined
   ) {
     super()
     this.request = request
     this.url = url
     this.source = source
-    const declared = Number(source.headers["content-length"] ?? Number.NaN)
-    this.cap = maxBytes === undefined || declared <= maxBytes ? undefined : maxBytes
+    this.read = read
   }
 
   get status(): number {
@@ -222,55 +346,29 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         (value) => resume(Effect.succeed(value)),
         (cause) => resume(Effect.fail(this.decodeError(cause)))
       )
-      return Effect.sync(() => this.source.body.destroy())
+      return Effect.sync(() => this.source.body?.destroy())
     })
   }
 
-  private bytes: Promise<Buffer> | undefined
-  /** The whole body, read once (capped when the attempt asked for a cap no declared length meets). */
-  private readBytes(): Promise<Buffer> {
-    return this.bytes ??= this.cap === undefined
-      ? this.source.body.bytes().then((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-      : readCapped(this.source.body, this.cap)
+  /** The body read ahead, as an Effect. */
+  private fromRead<A>(read: Read, value: (read: { readonly text: string; readonly bytes: Buffer }) => A) {
+    return "cause" in read ? Effect.fail(this.decodeError(read.cause)) : Effect.succeed(value(read))
   }
 
-  /** The body once read ahead by {@link prefetch}: its text, or why it could not be read. */
-  private prefetched: { readonly text: string } | { readonly cause: unknown } | undefined
-
-  /**
-   * Reads the whole body now, as UTF-8 text (the service reads nothing else), and calls `done` once it is
-   * read (with its text) or has failed (with `undefined`).
-   */
-  prefetch(done: (text: string | undefined) => void): void {
-    const text = this.cap === undefined
-      ? this.source.body.text()
-      : readCapped(this.source.body, this.cap).then((bytes) => bytes.toString("utf8"))
-    text.then(
-      (text) => {
-        this.prefetched = { text }
-        done(text)
-      },
-      (cause: unknown) => {
-        this.prefetched = { cause }
-        done(undefined)
-      }
-    )
+  private bytes: Promise<Buffer> | undefined
+  /** The whole body, read once. */
+  private readBytes(body: NonNullable<Source["body"]>): Promise<Buffer> {
+    return this.bytes ??= body.bytes().then((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
 
   private cachedText: Effect.Effect<string, HttpClientError.HttpClientError> | undefined
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
     if (this.cachedText !== undefined) return this.cachedText
-    const prefetched = this.prefetched
-    if (prefetched !== undefined) {
-      return this.cachedText = "text" in prefetched
-        ? Effect.succeed(prefetched.text)
-        : Effect.fail(this.decodeError(prefetched.cause))
-    }
+    if (this.read !== undefined) return this.cachedText = this.fromRead(this.read, (read) => read.text)
+    const body = this.source.body!
     let text: Promise<string> | undefined
     return this.cachedText = this.consume(() =>
-      text ??= this.bytes === undefined && this.cap === undefined
-        ? this.source.body.text()
-        : this.readBytes().then((bytes) => bytes.toString("utf8"))
+      text ??= this.bytes === undefined ? body.text() : this.readBytes(body).then((bytes) => bytes.toString("utf8"))
     )
   }
 
@@ -289,23 +387,28 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
-    const prefetched = this.prefetched
-    if (prefetched !== undefined) {
-      // Read ahead as text: its UTF-8 bytes (the service only drops the body of a redirect this way).
-      return "text" in prefetched
-        ? Effect.succeed(toArrayBuffer(Buffer.from(prefetched.text, "utf8")))
-        : Effect.fail(this.decodeError(prefetched.cause))
-    }
-    return this.consume(() => this.readBytes().then(toArrayBuffer))
+    if (this.read !== undefined) return this.fromRead(this.read, (read) => toArrayBuffer(read.bytes))
+    const body = this.source.body!
+    return this.consume(() => this.readBytes(body).then(toArrayBuffer))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.HttpClientError> {
-    return this.consume(() =>
-      this.readBytes().then((bytes) => new Response(new Uint8Array(bytes), { headers: this.headers }).formData())
-    )
+    const toForm = (bytes: Buffer) => new Response(new Uint8Array(bytes), { headers: this.headers }).formData()
+    if (this.read !== undefined) {
+      return Effect.flatMap(
+        this.fromRead(this.read, (read) => read.bytes),
+        (bytes) => Effect.tryPromise({ try: () => toForm(bytes), catch: (cause) => this.decodeError(cause) })
+      )
+    }
+    const body = this.source.body!
+    return this.consume(() => this.readBytes(body).then(toForm))
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.HttpClientError> {
+    if (this.read !== undefined) {
+      const read = this.read
+      return "cause" in read ? Stream.fail(this.decodeError(read.cause)) : Stream.make<[Uint8Array]>(read.bytes)
+    }
     return Stream.fromAsyncIterable(this.source.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
   }
 
