@@ -118,7 +118,9 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
-    if (this.attempt.signal.aborted || this.attempt.abort?.aborted === true) {
+    // Read from the emitter where there is one: the attempt's `signal` is built on first read.
+    const emitter = this.attempt.abort
+    if (emitter !== undefined ? emitter.aborted : this.attempt.signal.aborted) {
       controller.abort(abortReason(this.attempt) as Error)
     }
   }
@@ -177,7 +179,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 }
 
 /** Why an aborted attempt ended: its emitter's or its signal's reason. */
-const abortReason = (attempt: Transport.Attempt): unknown => attempt.abort?.reason ?? attempt.signal.reason
+const abortReason = (attempt: Transport.Attempt): unknown =>
+  attempt.abort !== undefined ? attempt.abort.reason : attempt.signal.reason
 
 /** Undici's options for a request, or its failure when its body is one this client does not send. */
 const optionsOf = (
