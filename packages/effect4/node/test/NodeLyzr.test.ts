@@ -6,7 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AgentSessions, type AgentSessionsOptions, type AgentSessionsService } from "@lyzr-effect/effect4-core"
 import { NodeLyzr } from "@lyzr-effect/effect4-node"
-import { Cause, ConfigProvider, Effect, Exit, Fiber, Layer, Option, Scope, Tracer } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Fiber, Layer, Option, Scope, Stream, Tracer } from "effect"
 import { HttpClient } from "effect/http"
 import { eventually, seedSession, sendJson, serve, testKey } from "./support.ts"
 
@@ -160,6 +160,27 @@ describe("NodeLyzr.layer over loopback", () => {
       })
       const result = yield* call(server.url, get)
       assert.strictEqual(result.description, "é".repeat(3000))
+    }))
+
+  it.live("a transformClient reads the attempt's body, read ahead, as a stream and as bytes; the call still decodes it", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => sendJson(res, 200, seedSession))
+      const seen: Array<number> = []
+      const result = yield* call(server.url, get, {
+        transformClient: HttpClient.transformResponse(
+          Effect.tap((response) =>
+            Effect.zip(Stream.runCollect(response.stream), response.arrayBuffer).pipe(
+              Effect.map(([chunks, bytes]) => {
+                seen.push(chunks.reduce((total, chunk) => total + chunk.length, 0), bytes.byteLength)
+              }),
+              Effect.orDie
+            )
+          )
+        )
+      })
+      assert.strictEqual(result.id, session)
+      const length = Buffer.byteLength(JSON.stringify(seedSession))
+      assert.deepStrictEqual(seen, [length, length])
     }))
 
   it.live("an informational 103 before the answer is passed over: the 200 that follows is the result", () =>

@@ -1,10 +1,10 @@
 /**
  * A lean Effect 4 `HttpClient` on `undici`: the service's attempts on undici's handler API
  * (`Dispatcher.dispatch`, the body gathered as it arrives), any other request on `Dispatcher.request` with
- * its body read by undici's own consumers; headers converted once, and the attempt's limits honoured. `Transport.CurrentAttempt` in the fiber's
- * context brings the deadline (its signal aborts the request and the body) and the body cap (a body past
- * it is cut with `Transport.BodyTooLarge`); the layer says so with `Transport.HonoursAttempt`, and the
- * service then runs no timeout fiber and no byte counting of its own.
+ * its body read by undici's own consumers; headers converted once, and the attempt's limits honoured.
+ * `Transport.CurrentAttempt` in the fiber's context brings the deadline (its abort ends the request and
+ * the body) and the body cap (a body past it is cut with `Transport.BodyTooLarge`); the layer says so with
+ * `Transport.HonoursAttempt`, and the service then runs no timeout fiber and no byte counting of its own.
  *
  * `HttpClient.make` keeps Effect's semantics around it: abort on interruption, and an unread body aborted
  * once its response is garbage-collected.
